@@ -1,0 +1,2 @@
+/** Every side effect of the runbooks: activity implementations and the integrations they use. */
+package io.pgrunbooks.activities;

@@ -1,0 +1,2 @@
+/** JDBC access to target clusters: connections with bounded timeouts, readiness, SQL checks. */
+package io.pgrunbooks.activities.postgres;

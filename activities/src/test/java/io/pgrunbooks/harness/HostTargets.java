@@ -1,0 +1,40 @@
+package io.pgrunbooks.harness;
+
+import io.pgrunbooks.activities.targets.TargetConfig;
+import io.pgrunbooks.activities.targets.TargetConfig.Endpoint;
+import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
+import io.pgrunbooks.workflows.targets.Hosting;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Target configuration for harness clusters, as a worker's application.yml would say it. */
+public final class HostTargets {
+  private HostTargets() {}
+
+  public static TargetConfig of(PostgresCluster cluster, List<String> databases) {
+    return new TargetConfig(
+        Hosting.HOST,
+        new Endpoint(cluster.jdbcUrl("postgres"), "postgres", cluster.passwordRef()),
+        List.of(),
+        databases,
+        List.of(),
+        null,
+        new HostPlacement(cluster.dataDirectory().toString(), cluster.binDir().toString(), "postgres"),
+        null);
+  }
+
+  /** The same, as Spring properties under pgrunbooks.targets.NAME (for a worker process). */
+  public static Map<String, String> asProperties(String name, PostgresCluster cluster) {
+    String prefix = "pgrunbooks.targets." + name + ".";
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(prefix + "hosting", "host");
+    p.put(prefix + "primary.jdbc-url", cluster.jdbcUrl("postgres"));
+    p.put(prefix + "primary.user", "postgres");
+    p.put(prefix + "primary.password-ref", cluster.passwordRef());
+    p.put(prefix + "host.data-directory", cluster.dataDirectory().toString());
+    p.put(prefix + "host.bin-directory", cluster.binDir().toString());
+    p.put(prefix + "host.os-user", "postgres");
+    return p;
+  }
+}

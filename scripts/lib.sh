@@ -1,0 +1,54 @@
+# Shared by ./dev and .ci/run: find a JDK 21+, and the cached Temporal CLI.
+# shellcheck shell=bash
+
+PGRB_CACHE="${PGRB_CACHE:-$HOME/.cache/pg-runbooks}"
+TEMPORAL_CLI_VERSION="v1.5.1"
+
+say() { printf '\033[1m[pg-runbooks]\033[0m %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+
+# Exports JAVA_HOME pointing at a JDK 21 or newer: $JAVA_HOME if it qualifies, else the newest under /usr/lib/jvm.
+find_jdk() {
+  local candidate major best="" best_major=0
+  for candidate in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(java_major "$candidate")
+    [ -n "$major" ] || continue
+    if [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best="$candidate"; best_major="$major"; fi
+    if [ "$candidate" = "${JAVA_HOME:-}" ] && [ "$major" -ge 21 ]; then best="$candidate"; break; fi
+  done
+  [ -n "$best" ] || die "no JDK 21 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*). Install one (e.g. Temurin 21 or 25) and set JAVA_HOME."
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# Builds the Temporal CLI once into the cache (a few minutes the first time).
+ensure_temporal_cli() {
+  export TEMPORAL_CLI="$PGRB_CACHE/bin/temporal"
+  if [ -x "$TEMPORAL_CLI" ] && "$TEMPORAL_CLI" --version 2>/dev/null | grep -q "${TEMPORAL_CLI_VERSION#v}"; then
+    return 0
+  fi
+  command -v go >/dev/null || die "Go >= 1.25 is needed once to build the Temporal CLI: install Go, or put temporal ${TEMPORAL_CLI_VERSION} at $TEMPORAL_CLI"
+  say "building the Temporal CLI ${TEMPORAL_CLI_VERSION} into $PGRB_CACHE/bin (first time only, a few minutes)"
+  mkdir -p "$PGRB_CACHE/bin"
+  GOBIN="$PGRB_CACHE/bin" go install "github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}" \
+    || die "go install of the Temporal CLI failed (needs Go >= 1.25; later CLI tags cannot be go-installed)"
+}
+
+# Debian packages the stack and the tests use; installs what is missing when root, else says what to run.
+ensure_packages() {
+  local missing=()
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql-15)
+  command -v psql >/dev/null || missing+=(postgresql-client-15)
+  command -v runuser >/dev/null || missing+=(util-linux)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || die "apt-get install ${missing[*]} failed"
+  else
+    die "missing packages: ${missing[*]}. Run: sudo apt-get install ${missing[*]}"
+  fi
+}

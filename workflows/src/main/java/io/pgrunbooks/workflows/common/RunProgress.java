@@ -1,0 +1,17 @@
+package io.pgrunbooks.workflows.common;
+
+import io.temporal.workflow.Workflow;
+
+/**
+ * Tells people what a run is doing: the phase search attribute (for filtering) and the current
+ * details the Web UI shows on the run's page. Call from workflow code only.
+ */
+public final class RunProgress {
+  private RunProgress() {}
+
+  /** Enters a phase: {@code phase} is a short keyword, {@code details} a sentence for a person. */
+  public static void enter(String phase, String details) {
+    Workflow.upsertTypedSearchAttributes(RunbookSearchAttributes.PHASE.valueSet(phase));
+    Workflow.setCurrentDetails(details);
+  }
+}
