@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** A cluster on the worker's own machine. */
@@ -24,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class LocalClusterHosting implements ClusterHosting {
   private final Path procMeminfo;
 
+  @Autowired
   public LocalClusterHosting() {
     this(Path.of("/proc/meminfo"));
   }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +27,7 @@ public class SecretResolver {
   private final Function<String, String> environment;
   private final Supplier<KubernetesClient> kubernetes;
 
+  @Autowired
   public SecretResolver(Supplier<KubernetesClient> kubernetes) {
     this(System::getenv, kubernetes);
   }

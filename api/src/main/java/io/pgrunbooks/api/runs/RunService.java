@@ -1,0 +1,245 @@
+package io.pgrunbooks.api.runs;
+
+import io.pgrunbooks.api.errors.BadRequest;
+import io.pgrunbooks.api.errors.NotFound;
+import io.pgrunbooks.api.targets.KnownTargets;
+import io.pgrunbooks.workflows.assessment.AssessmentRequest;
+import io.pgrunbooks.workflows.catalog.RunbookCatalog;
+import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
+import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.TemporalFailure;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+
+/** Starts and reads runs through the Temporal client. */
+@Service
+class RunService {
+  /** Names that reach a visibility query or a workflow id: letters, digits, dot, dash, underscore. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final WorkflowClient client;
+  private final KnownTargets targets;
+  private final RunsProperties properties;
+  private final Clock clock;
+
+  RunService(WorkflowClient client, KnownTargets targets, RunsProperties properties) {
+    this.client = client;
+    this.targets = targets;
+    this.properties = properties;
+    this.clock = Clock.systemUTC();
+  }
+
+  RunStarted start(StartRunRequest request, String requestedBy) {
+    if (request == null || request.runbook() == null || request.runbook().isBlank()) {
+      throw new BadRequest("'runbook' is required; one of " + runbookNames());
+    }
+    RunbookDescriptor runbook =
+        RunbookCatalog.find(request.runbook())
+            .orElseThrow(
+                () -> new BadRequest("unknown runbook '" + request.runbook() + "'; one of " + runbookNames()));
+    if (request.target() == null || request.target().isBlank()) {
+      throw new BadRequest("'target' is required; one of " + targets.names());
+    }
+    if (!targets.contains(request.target())) {
+      throw new BadRequest("unknown target '" + request.target() + "'; one of " + targets.names());
+    }
+    Object input = input(runbook, request, requestedBy);
+    String baseId = runbook.name() + "/" + request.target() + "/" + ID_TIME.format(clock.instant());
+    // Read-only runs may start twice in one second: the second gets a suffix rather than an error.
+    for (int attempt = 1; ; attempt++) {
+      String workflowId = attempt == 1 ? baseId : baseId + "-" + attempt;
+      WorkflowStub stub =
+          client.newUntypedWorkflowStub(
+              runbook.workflowType(), options(runbook, request.target(), requestedBy, workflowId));
+      try {
+        String runId = stub.start(input).getRunId();
+        return new RunStarted(
+            workflowId,
+            runId,
+            runbook.name(),
+            request.target(),
+            requestedBy,
+            "/api/runs/" + workflowId,
+            webUi(workflowId));
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        if (attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Object input(RunbookDescriptor runbook, StartRunRequest request, String requestedBy) {
+    if (runbook.equals(RunbookCatalog.ASSESS_DATABASE_HEALTH)) {
+      return new AssessmentRequest(request.target(), requestedBy);
+    }
+    throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
+  }
+
+  private WorkflowOptions options(
+      RunbookDescriptor runbook, String target, String requestedBy, String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(properties.taskQueue())
+        .setWorkflowId(workflowId)
+        .setTypedSearchAttributes(
+            SearchAttributes.newBuilder()
+                .set(RunbookSearchAttributes.RUNBOOK, runbook.workflowType())
+                .set(RunbookSearchAttributes.TARGET, target)
+                .set(RunbookSearchAttributes.REQUESTED_BY, requestedBy)
+                .set(RunbookSearchAttributes.AWAITING_APPROVAL, false)
+                .build())
+        .setStaticSummary(runbook.workflowType() + " of " + target + ", requested by " + requestedBy)
+        .setStaticDetails(runbook.title() + "\n\nRunbook section: " + runbook.seedSection())
+        .build();
+  }
+
+  RunStatus status(String workflowId, int waitSeconds) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    WorkflowExecutionDescription d;
+    try {
+      d = stub.describe();
+    } catch (WorkflowNotFoundException e) {
+      throw new NotFound("no run with id '" + workflowId + "'");
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new NotFound("no run with id '" + workflowId + "'");
+      }
+      throw e;
+    }
+    Object result = null;
+    String failure = null;
+    if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING && waitSeconds > 0) {
+      try {
+        result = stub.getResult(Math.min(waitSeconds, 60), TimeUnit.SECONDS, Object.class);
+      } catch (TimeoutException stillRunning) {
+        // answer with the current status
+      } catch (WorkflowFailedException e) {
+        failure = reason(e);
+      }
+      d = stub.describe();
+    } else if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      result = stub.getResult(Object.class);
+    } else if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      try {
+        stub.getResult(Object.class);
+      } catch (WorkflowFailedException e) {
+        failure = reason(e);
+      }
+    }
+    return new RunStatus(
+        workflowId,
+        d.getWorkflowType(),
+        d.getTypedSearchAttributes().get(RunbookSearchAttributes.TARGET),
+        d.getTypedSearchAttributes().get(RunbookSearchAttributes.REQUESTED_BY),
+        statusName(d.getStatus()),
+        d.getTypedSearchAttributes().get(RunbookSearchAttributes.PHASE),
+        d.getStaticSummary(),
+        time(d.getStartTime()),
+        time(d.getCloseTime()),
+        result,
+        failure,
+        webUi(workflowId));
+  }
+
+  List<RunStatus> recent(String runbook, String target, int limit) {
+    StringBuilder query = new StringBuilder();
+    if (runbook != null && !runbook.isBlank()) {
+      RunbookDescriptor r =
+          RunbookCatalog.find(runbook)
+              .orElseThrow(() -> new BadRequest("unknown runbook '" + runbook + "'; one of " + runbookNames()));
+      query.append(RunbookSearchAttributes.RUNBOOK.getName()).append(" = '").append(r.workflowType()).append('\'');
+    } else {
+      query.append(RunbookSearchAttributes.RUNBOOK.getName()).append(" IS NOT NULL");
+    }
+    if (target != null && !target.isBlank()) {
+      if (!NAME.matcher(target).matches()) {
+        throw new BadRequest("target names are letters, digits, '.', '-' and '_'");
+      }
+      query.append(" AND ").append(RunbookSearchAttributes.TARGET.getName()).append(" = '").append(target).append('\'');
+    }
+    if (limit < 1 || limit > 200) {
+      throw new BadRequest("limit must be between 1 and 200");
+    }
+    // Newest first is the servers' own order; SQL visibility stores (the dev server's) refuse ORDER BY.
+    return client.listExecutions(query.toString()).limit(limit).map(this::summary).toList();
+  }
+
+  private RunStatus summary(WorkflowExecutionMetadata m) {
+    SearchAttributes sa = m.getTypedSearchAttributes();
+    String id = m.getExecution().getWorkflowId();
+    return new RunStatus(
+        id,
+        m.getWorkflowType(),
+        sa.get(RunbookSearchAttributes.TARGET),
+        sa.get(RunbookSearchAttributes.REQUESTED_BY),
+        statusName(m.getStatus()),
+        sa.get(RunbookSearchAttributes.PHASE),
+        null,
+        time(m.getStartTime()),
+        time(m.getCloseTime()),
+        null,
+        null,
+        webUi(id));
+  }
+
+  private String webUi(String workflowId) {
+    return properties.webUiUrl()
+        + "/namespaces/"
+        + properties.namespace()
+        + "/workflows/"
+        + URLEncoder.encode(workflowId, StandardCharsets.UTF_8);
+  }
+
+  private static String reason(WorkflowFailedException e) {
+    Throwable t = e.getCause();
+    StringBuilder why = new StringBuilder();
+    while (t != null) {
+      String message = t instanceof TemporalFailure tf ? tf.getOriginalMessage() : t.getMessage();
+      if (message != null && !message.isBlank()) {
+        if (!why.isEmpty()) {
+          why.append(": ");
+        }
+        why.append(message);
+      }
+      t = t.getCause();
+    }
+    return why.toString();
+  }
+
+  private static String statusName(WorkflowExecutionStatus s) {
+    return s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+  }
+
+  private static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  private static List<String> runbookNames() {
+    return RunbookCatalog.ALL.stream().map(RunbookDescriptor::name).toList();
+  }
+
+}

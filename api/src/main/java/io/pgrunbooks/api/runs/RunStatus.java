@@ -1,0 +1,31 @@
+package io.pgrunbooks.api.runs;
+
+/**
+ * A run as {@code GET /api/runs/{id}} shows it.
+ *
+ * @param workflowId the run's id
+ * @param runbook workflow type
+ * @param target the target
+ * @param requestedBy who started it
+ * @param status RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED, TIMED_OUT, CONTINUED_AS_NEW
+ * @param phase the step it is in (or ended in)
+ * @param summary the static summary set at start
+ * @param startedAt RFC 3339
+ * @param closedAt RFC 3339, null while running
+ * @param result the workflow's result when completed
+ * @param failure why it failed, when it failed
+ * @param webUiUrl where to see it in the Temporal Web UI
+ */
+public record RunStatus(
+    String workflowId,
+    String runbook,
+    String target,
+    String requestedBy,
+    String status,
+    String phase,
+    String summary,
+    String startedAt,
+    String closedAt,
+    Object result,
+    String failure,
+    String webUiUrl) {}

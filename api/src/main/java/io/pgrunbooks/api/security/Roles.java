@@ -1,0 +1,27 @@
+package io.pgrunbooks.api.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** The three roles: viewer reads, operator starts runs, approver decides at approval gates. */
+final class Roles {
+  static final String VIEWER = "VIEWER";
+  static final String OPERATOR = "OPERATOR";
+  static final String APPROVER = "APPROVER";
+  private static final Set<String> KNOWN = Set.of(VIEWER, OPERATOR, APPROVER);
+
+  private Roles() {}
+
+  /** Spring authorities for role names; unknown names are ignored rather than granted. */
+  static List<SimpleGrantedAuthority> authorities(Collection<String> roles) {
+    return roles.stream()
+        .map(r -> r.trim().toUpperCase(Locale.ROOT))
+        .filter(KNOWN::contains)
+        .distinct()
+        .map(r -> new SimpleGrantedAuthority("ROLE_" + r))
+        .toList();
+  }
+}

@@ -1,0 +1,103 @@
+package io.pgrunbooks.api.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgrunbooks.api.ApiApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Wrong input gets a 4xx problem detail a person can act on, never a 500 or a stack trace. */
+@SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RequestErrorsTest {
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void stack(DynamicPropertyRegistry registry) {
+    StackFixture.apiProperties(registry);
+  }
+
+  private Http http() {
+    return new Http(port);
+  }
+
+  private static void assertProblem(Http.Response r, int status, String detailContains) {
+    assertThat(r.status()).as(r.raw()).isEqualTo(status);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.body().get("status").asInt()).isEqualTo(status);
+    assertThat(r.body().get("detail").asText()).contains(detailContains);
+    assertThat(r.raw()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownRunbookIsA400ThatListsTheRunbooks() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"drop-everything\",\"target\":\"demo\"}"),
+        400,
+        "unknown runbook 'drop-everything'; one of [assess-database-health]");
+  }
+
+  @Test
+  void anUnknownTargetIsA400ThatListsTheTargets() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"assess-database-health\",\"target\":\"prod\"}"),
+        400,
+        "unknown target 'prod'; one of [demo]");
+  }
+
+  @Test
+  void aMalformedBodyIsA400() {
+    Http.Response r = http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\": ");
+    assertThat(r.status()).as(r.raw()).isEqualTo(400);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.raw()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aMissingTargetIsA400() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"assess-database-health\"}"),
+        400,
+        "'target' is required");
+  }
+
+  @Test
+  void anUnknownRunIsA404() {
+    assertProblem(
+        http().get("/api/runs/assess-database-health/demo/19700101-000000", StackFixture.VIEWER_TOKEN),
+        404,
+        "no run with id 'assess-database-health/demo/19700101-000000'");
+  }
+
+  @Test
+  void aTargetWithQuotesInAListingIsRefusedBeforeItReachesAQuery() {
+    assertProblem(
+        http().get("/api/runs?target=x'%20OR%20'1'='1", StackFixture.VIEWER_TOKEN), 400, "target names are");
+  }
+
+  @Test
+  void noTokenIs401() {
+    Http.Response r = http().get("/api/runbooks", null);
+    assertProblem(r, 401, "Bearer");
+  }
+
+  @Test
+  void aWrongTokenIs401() {
+    assertProblem(http().get("/api/runbooks", "not-a-token"), 401, "Bearer");
+  }
+
+  @Test
+  void aViewerCannotStartRuns() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.VIEWER_TOKEN, "{\"runbook\":\"assess-database-health\",\"target\":\"demo\"}"),
+        403,
+        "starting runs needs operator");
+  }
+
+  @Test
+  void healthNeedsNoToken() {
+    assertThat(http().get("/actuator/health", null).status()).isEqualTo(200);
+  }
+}
