@@ -65,6 +65,7 @@ class AssessmentEndToEndTest {
     assertThat(result.at("/findings/storage/path").asText())
         .isEqualTo(StackFixture.demo().dataDirectory().toString());
     assertThat(result.get("checks")).hasSize(10);
+    Histories.save(id, "assess-healthy-host");
 
     Http.Response recent = http.get("/api/runs?runbook=assess-database-health&target=demo", StackFixture.VIEWER_TOKEN);
     assertThat(recent.status()).isEqualTo(200);

@@ -74,6 +74,7 @@ class WorkerCrashTest {
       HistoryEvent readinessStarted = readinessAttempt(id);
       assertThat(readinessStarted.getActivityTaskStartedEventAttributes().getAttempt()).isGreaterThanOrEqualTo(2);
       assertThat(readinessStarted.getActivityTaskStartedEventAttributes().getIdentity()).startsWith(second.pid() + "@");
+      Histories.save(id, "assess-after-worker-crash");
     } finally {
       if (second != null) {
         second.close();
