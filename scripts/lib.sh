@@ -27,7 +27,8 @@ find_jdk() {
 # Builds the Temporal CLI once into the cache (a few minutes the first time).
 ensure_temporal_cli() {
   export TEMPORAL_CLI="$PGRB_CACHE/bin/temporal"
-  if [ -x "$TEMPORAL_CLI" ] && "$TEMPORAL_CLI" --version 2>/dev/null | grep -q "${TEMPORAL_CLI_VERSION#v}"; then
+  # go install builds report "0.0.0-DEV"; the bundled server version identifies v1.5.1.
+  if [ -x "$TEMPORAL_CLI" ] && "$TEMPORAL_CLI" --version 2>/dev/null | grep -q "Server 1.29"; then
     return 0
   fi
   command -v go >/dev/null || die "Go >= 1.25 is needed once to build the Temporal CLI: install Go, or put temporal ${TEMPORAL_CLI_VERSION} at $TEMPORAL_CLI"
