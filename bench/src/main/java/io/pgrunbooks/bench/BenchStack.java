@@ -1,0 +1,175 @@
+package io.pgrunbooks.bench;
+
+import io.pgrunbooks.harness.HostTargets;
+import io.pgrunbooks.harness.PostgresCluster;
+import io.pgrunbooks.harness.Processes;
+import io.pgrunbooks.harness.TemporalDevServer;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The stack as the end-to-end tests run it, all on loopback: the Temporal dev server and a
+ * PostgreSQL cluster (target "demo", host hosting) from the harness, the worker's and the API's
+ * executable jars each in its own JVM.
+ */
+final class BenchStack implements AutoCloseable {
+  static final String TARGET = "demo";
+  static final String TASK_QUEUE = "pg-runbooks-bench";
+  static final Duration STARTUP = Duration.ofSeconds(120);
+
+  final String operatorToken = "bench-operator-" + UUID.randomUUID();
+  final Path logDir;
+  private final Path workerJar;
+  private final Path apiJar;
+
+  private TemporalDevServer temporal;
+  private Thread temporalCleanup;
+  private PostgresCluster demo;
+  private WorkflowServiceStubs service;
+  private WorkflowClient client;
+  private JavaProcess api;
+  private JavaProcess worker;
+  private int apiPort;
+
+  private BenchStack(Path root) {
+    String version = version();
+    this.workerJar = root.resolve("workers/target/workers-" + version + "-exec.jar");
+    this.apiJar = root.resolve("api/target/api-" + version + "-exec.jar");
+    this.logDir = root.resolve("bench/target/logs");
+  }
+
+  private static String version() {
+    try (InputStream in = BenchStack.class.getResourceAsStream("/bench.properties")) {
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts everything; on failure, stops whatever had started. */
+  static BenchStack start(Path root) {
+    BenchStack stack = new BenchStack(root);
+    try {
+      stack.startAll();
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    log("starting the Temporal dev server");
+    temporal = TemporalDevServer.start();
+    temporalCleanup = new Thread(temporal::close);
+    Runtime.getRuntime().addShutdownHook(temporalCleanup);
+    log("starting PostgreSQL (target " + TARGET + ", host hosting)");
+    demo = PostgresCluster.start("bench-demo", Map.of());
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+    client =
+        WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+
+    apiPort = Processes.freePort();
+    log("starting the API jar on 127.0.0.1:" + apiPort + " and the worker jar");
+    api = JavaProcess.start("api", apiJar, apiProperties(), logDir);
+    long t = System.nanoTime();
+    worker = JavaProcess.start("worker", workerJar, workerProperties(), logDir);
+    worker.awaitPolling(service, TASK_QUEUE, STARTUP);
+    log(String.format("worker polling after %.1f s", (System.nanoTime() - t) / 1e9));
+    api.awaitHealthy(apiPort, STARTUP);
+    log(String.format("API healthy after %.1f s", (System.nanoTime() - t) / 1e9));
+  }
+
+  private Map<String, String> apiProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("server.address", "127.0.0.1");
+    p.put("server.port", Integer.toString(apiPort));
+    p.put("spring.temporal.connection.target", temporal.target());
+    p.put("pgrunbooks.task-queue", TASK_QUEUE);
+    p.put("pgrunbooks.web-ui-url", "http://127.0.0.1:" + temporal.uiPort());
+    p.put("pgrunbooks.targets." + TARGET + ".hosting", "host");
+    p.put("pgrunbooks.security.tokens[0].name", "bench");
+    p.put("pgrunbooks.security.tokens[0].token", operatorToken);
+    p.put("pgrunbooks.security.tokens[0].roles", "viewer,operator");
+    return p;
+  }
+
+  private Map<String, String> workerProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("spring.temporal.connection.target", temporal.target());
+    p.put("pgrunbooks.task-queue", TASK_QUEUE);
+    p.putAll(HostTargets.asProperties(TARGET, demo));
+    return p;
+  }
+
+  /** A fresh worker JVM, replacing the current one (which must be dead); returns ms until it polls. */
+  double replaceWorker() {
+    long t = System.nanoTime();
+    worker = JavaProcess.start("worker", workerJar, workerProperties(), logDir);
+    worker.awaitPolling(service, TASK_QUEUE, STARTUP);
+    return (System.nanoTime() - t) / 1e6;
+  }
+
+  JavaProcess worker() {
+    return worker;
+  }
+
+  PostgresCluster demo() {
+    return demo;
+  }
+
+  WorkflowServiceStubs service() {
+    return service;
+  }
+
+  WorkflowClient client() {
+    return client;
+  }
+
+  Http http() {
+    return new Http(apiPort);
+  }
+
+  static void log(String message) {
+    System.err.println("[bench] " + message);
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (service != null) {
+      service.shutdownNow();
+    }
+    if (temporal != null) {
+      temporal.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(temporalCleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // running the hooks already
+      }
+    }
+    if (demo != null) {
+      demo.close();
+    }
+  }
+}
