@@ -68,10 +68,14 @@ class AssessmentAgainstRealPostgresTest {
 
   @BeforeEach
   void worker() {
-    Map<String, TargetConfig> targets =
+    startWorker(
         Map.of(
             "healthy", HostTargets.of(healthy, List.of("postgres")),
-            "crowded", HostTargets.of(crowded, List.of("postgres")));
+            "crowded", HostTargets.of(crowded, List.of("postgres"))));
+  }
+
+  /** A test environment whose worker runs the real activities against these targets. */
+  private void startWorker(Map<String, TargetConfig> targets) {
     TargetRegistry registry = new TargetRegistry(new TargetsProperties(targets));
     Supplier<KubernetesClient> noKubernetes =
         () -> {
@@ -164,25 +168,7 @@ class AssessmentAgainstRealPostgresTest {
     try {
       // Register it, then stop it: the database is down, its data directory still there.
       env.close();
-      TargetRegistry registry =
-          new TargetRegistry(new TargetsProperties(Map.of("doomed", HostTargets.of(doomed, List.of()))));
-      PostgresConnector connector =
-          new PostgresConnector(new SecretResolver(() -> null));
-      env = TestWorkflowEnvironment.newInstance();
-      RunbookSearchAttributes.ALL.forEach(
-          (name, type) ->
-              env.registerSearchAttribute(
-                  name,
-                  type.equals("Bool")
-                      ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL
-                      : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      Worker worker = env.newWorker(TASK_QUEUE);
-      worker.registerWorkflowImplementationTypes(AssessDatabaseHealthWorkflowImpl.class);
-      worker.registerActivitiesImplementations(
-          new TargetActivitiesImpl(registry),
-          new AssessmentActivitiesImpl(
-              registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))));
-      env.start();
+      startWorker(Map.of("doomed", HostTargets.of(doomed, List.of())));
       doomed.stop();
 
       HealthAssessment a = assess("doomed");

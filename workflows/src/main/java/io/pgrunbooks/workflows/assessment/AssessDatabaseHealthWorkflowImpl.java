@@ -3,6 +3,7 @@ package io.pgrunbooks.workflows.assessment;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.targets.AssessmentThresholds;
+import io.pgrunbooks.workflows.targets.Hosting;
 import io.pgrunbooks.workflows.targets.TargetActivities;
 import io.pgrunbooks.workflows.targets.TargetProfile;
 import io.temporal.failure.ActivityFailure;
@@ -18,6 +19,8 @@ import java.util.function.Function;
 
 /** Runs the checks of "Immediate Assessment", independent ones in parallel, and classifies. */
 public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWorkflow {
+  /** Change id: host targets stopped scheduling the kubernetes-only checks. */
+  static final String SKIP_KUBERNETES_CHECKS_ON_HOST = "skip-kubernetes-checks-on-host";
 
   private final TargetActivities targets =
       Workflow.newActivityStub(TargetActivities.class, AssessmentTimeouts.DESCRIBE_TARGET);
@@ -71,11 +74,24 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
         up ? async(() -> checks.checkReplication(target)) : skipped(down);
     Promise<CheckOutcome<StorageUsage>> storage = async(() -> checks.checkDiskUsage(target));
     Promise<CheckOutcome<ResourceUsage>> memory = async(() -> checks.checkMemoryUsage(target));
-    Promise<CheckOutcome<List<PodStatus>>> pods = async(() -> checks.checkDatabasePods(target));
+    // Pods, volumes and deployments exist on kubernetes only. Since version 1 the workflow says so
+    // itself instead of scheduling activities that fail as not applicable (red in the Web UI).
+    boolean kubernetesOnlyChecksRun =
+        profile.hosting() == Hosting.KUBERNETES
+            || Workflow.getVersion(SKIP_KUBERNETES_CHECKS_ON_HOST, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION;
+    String noKubernetes =
+        "host hosting has no pods, volumes or deployments: PostgreSQL runs from " + profile.location();
+    Promise<CheckOutcome<List<PodStatus>>> pods =
+        kubernetesOnlyChecksRun ? async(() -> checks.checkDatabasePods(target)) : notApplicable(noKubernetes);
     Promise<CheckOutcome<List<VolumeStatus>>> volumes =
-        async(() -> checks.checkPersistentVolumes(target));
+        kubernetesOnlyChecksRun
+            ? async(() -> checks.checkPersistentVolumes(target))
+            : notApplicable(noKubernetes);
     Promise<CheckOutcome<List<LogFinding>>> logs =
-        async(() -> checks.scanApplicationLogs(target));
+        kubernetesOnlyChecksRun
+            ? async(() -> checks.scanApplicationLogs(target))
+            : notApplicable(noKubernetes);
 
     Findings findings =
         new Findings(
@@ -144,6 +160,10 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
 
   private static <T> Promise<CheckOutcome<T>> skipped(String why) {
     return Workflow.newPromise(CheckOutcome.skipped(why));
+  }
+
+  private static <T> Promise<CheckOutcome<T>> notApplicable(String why) {
+    return Workflow.newPromise(CheckOutcome.notApplicable(why));
   }
 
   private <T> void report(String name, CheckOutcome<T> outcome, Function<T, CheckReport> summary) {

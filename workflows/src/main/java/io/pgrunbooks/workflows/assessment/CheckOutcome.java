@@ -19,6 +19,10 @@ record CheckOutcome<T>(T value, CheckStatus failureStatus, String failureSummary
     return new CheckOutcome<>(null, CheckStatus.SKIPPED, why);
   }
 
+  static <T> CheckOutcome<T> notApplicable(String why) {
+    return new CheckOutcome<>(null, CheckStatus.NOT_APPLICABLE, why);
+  }
+
   static <T> CheckOutcome<T> failed(ActivityFailure failure) {
     Throwable cause = failure.getCause();
     if (cause instanceof ApplicationFailure app

@@ -21,6 +21,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +154,20 @@ class AssessDatabaseHealthWorkflowTest {
     CheckReport pods = byName(a).get("database pods");
     assertThat(pods.status()).isEqualTo(CheckStatus.NOT_APPLICABLE);
     assertThat(pods.summary()).isEqualTo("host hosting has no pods");
+    assertThat(a.severity()).isEqualTo(Severity.NONE);
+  }
+
+  @Test
+  void aHostTargetIsNotAskedForPodsVolumesOrDeployments(WorkflowClient client, Worker worker) {
+    when(targets.describeTarget("link")).thenReturn(Fixtures.profile(Hosting.HOST));
+    HealthAssessment a = run(client, worker);
+    for (String check : List.of("database pods", "persistent volumes", "application logs")) {
+      assertThat(byName(a).get(check).status()).as(check).isEqualTo(CheckStatus.NOT_APPLICABLE);
+      assertThat(byName(a).get(check).summary()).startsWith("host hosting has no pods, volumes or deployments");
+    }
+    verify(checks, never()).checkDatabasePods(anyString());
+    verify(checks, never()).checkPersistentVolumes(anyString());
+    verify(checks, never()).scanApplicationLogs(anyString());
     assertThat(a.severity()).isEqualTo(Severity.NONE);
   }
 
