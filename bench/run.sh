@@ -15,6 +15,7 @@ ensure_temporal_cli
 say "building (./mvnw -Pbench -pl bench -am install -DskipTests)"
 ./mvnw -B -q -ntp -Pbench -pl bench -am install -DskipTests
 
+rm -rf bench/target/logs  # worker and API logs of this run only
 say "running the benchmark (a few minutes)"
 exec "$JAVA_HOME/bin/java" -Xmx512m \
   -Dbench.root="$PWD" \

@@ -35,6 +35,7 @@ public final class AssessmentBench {
   record E2eSample(double totalMs, double postMs, double getMs, RunTimeline timeline) {}
 
   record CrashSample(
+      double retryStartedMs,
       double resumeMs,
       double runMs,
       double workerStartMs,
@@ -186,6 +187,7 @@ public final class AssessmentBench {
       double attemptStart = RunTimeline.millis(inFlight.getLastStartedTime());
       CrashSample sample =
           new CrashSample(
+              RunTimeline.millis(readinessStarted.getEventTime()) - killedAt,
               RunTimeline.millis(readinessCompleted.getEventTime()) - killedAt,
               RunTimeline.millis(runCompleted.getEventTime()) - killedAt,
               workerStart,

@@ -11,12 +11,15 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The stack as the end-to-end tests run it, all on loopback: the Temporal dev server and a
@@ -74,7 +77,13 @@ final class BenchStack implements AutoCloseable {
   private void startAll() {
     log("starting the Temporal dev server");
     temporal = TemporalDevServer.start();
-    temporalCleanup = new Thread(temporal::close);
+    TemporalDevServer server = temporal;
+    temporalCleanup =
+        new Thread(
+            () -> {
+              server.close();
+              deleteQuietly(server.log().getParent());
+            });
     Runtime.getRuntime().addShutdownHook(temporalCleanup);
     log("starting PostgreSQL (target " + TARGET + ", host hosting)");
     demo = PostgresCluster.start("bench-demo", Map.of());
@@ -145,6 +154,14 @@ final class BenchStack implements AutoCloseable {
     return new Http(apiPort);
   }
 
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // best effort
+    }
+  }
+
   static void log(String message) {
     System.err.println("[bench] " + message);
   }
@@ -167,6 +184,7 @@ final class BenchStack implements AutoCloseable {
       } catch (IllegalStateException shuttingDown) {
         // running the hooks already
       }
+      deleteQuietly(temporal.log().getParent()); // the harness leaves its SQLite file behind
     }
     if (demo != null) {
       demo.close();
