@@ -58,7 +58,9 @@ while IFS='=' read -r name type; do
   sa_args+=(--search-attribute "$name=$type")
 done < workflows/src/main/resources/search-attributes.properties
 "$TEMPORAL_CLI" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
-  --db-filename "$STATE/temporal/temporal.db" --log-level warn "${sa_args[@]}" >"$STATE/logs/temporal.log" 2>&1 &
+  --db-filename "$STATE/temporal/temporal.db" --log-level warn "${sa_args[@]}" \
+  --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+  --dynamic-config-value system.enableActivityEagerExecution=true >"$STATE/logs/temporal.log" 2>&1 &
 pids+=($!)
 wait_for "Temporal" 60 "$TEMPORAL_CLI" operator namespace describe --address "127.0.0.1:$TEMPORAL_PORT" default
 

