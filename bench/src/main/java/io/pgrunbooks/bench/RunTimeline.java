@@ -7,19 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where one run's time went, from the server's event times in its history: the three stages of the
- * workflow (describeTarget, checkReadiness, the nine parallel checks), what lies between them
- * (workflow tasks: dispatch to the worker, replay, commands back), and the activities' mean
- * schedule-to-start latency (dispatch through the task queue).
+ * Where one run's time went, from the server's event times in its history. The workflow's shape:
+ * a first workflow task (which runs describeTarget as a local activity and schedules pg_isready and
+ * the hosting checks), pg_isready, a workflow task that schedules the four SQL checks, the SQL
+ * checks, and the last workflow task that completes the run. Also the activities' mean
+ * schedule-to-start latency (dispatch through the task queue, or eager dispatch).
  */
 record RunTimeline(
     double workflowMs,
-    double describeMs,
+    double firstTaskMs,
     double readinessMs,
-    double parallelMs,
-    double betweenStagesMs,
+    double afterReadinessTaskMs,
+    double sqlChecksMs,
+    double lastTaskMs,
     double meanScheduleToStartMs,
     int workflowTasks) {
+
+  private static final java.util.Set<String> SQL_CHECKS =
+      java.util.Set.of("CheckServerIdentity", "CheckConnectionUsage", "FindLongRunningQueries", "CheckReplication");
 
   static RunTimeline of(List<HistoryEvent> events) {
     double started = Double.NaN;
@@ -50,36 +55,36 @@ record RunTimeline(
         closedAt.put(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId(), t);
       }
     }
-    double describe = Double.NaN;
-    double readiness = Double.NaN;
-    double parallelFirst = Double.MAX_VALUE;
-    double parallelLast = 0;
+    double readinessScheduled = Double.NaN;
+    double readinessClosed = Double.NaN;
+    double sqlFirst = Double.MAX_VALUE;
+    double sqlLast = 0;
+    double lastClosed = 0;
     double dispatchSum = 0;
     int dispatched = 0;
     for (Map.Entry<Long, String> a : typeBySchedule.entrySet()) {
       long id = a.getKey();
-      double span = closedAt.getOrDefault(id, Double.NaN) - scheduledAt.get(id);
-      switch (a.getValue()) {
-        case "DescribeTarget" -> describe = span;
-        case "CheckReadiness" -> readiness = span;
-        default -> {
-          parallelFirst = Math.min(parallelFirst, scheduledAt.get(id));
-          parallelLast = Math.max(parallelLast, closedAt.getOrDefault(id, Double.NaN));
-        }
+      double closed = closedAt.getOrDefault(id, Double.NaN);
+      lastClosed = Math.max(lastClosed, closed);
+      if (a.getValue().equals("CheckReadiness")) {
+        readinessScheduled = scheduledAt.get(id);
+        readinessClosed = closed;
+      } else if (SQL_CHECKS.contains(a.getValue())) {
+        sqlFirst = Math.min(sqlFirst, scheduledAt.get(id));
+        sqlLast = Math.max(sqlLast, closed);
       }
       if (startedAt.containsKey(id)) {
         dispatchSum += startedAt.get(id) - scheduledAt.get(id);
         dispatched++;
       }
     }
-    double parallel = parallelLast - parallelFirst;
-    double workflow = completed - started;
     return new RunTimeline(
-        workflow,
-        describe,
-        readiness,
-        parallel,
-        workflow - describe - readiness - parallel,
+        completed - started,
+        readinessScheduled - started,
+        readinessClosed - readinessScheduled,
+        sqlFirst - readinessClosed,
+        sqlLast - sqlFirst,
+        completed - lastClosed,
         dispatched == 0 ? Double.NaN : dispatchSum / dispatched,
         workflowTasks);
   }
