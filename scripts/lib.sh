@@ -53,3 +53,20 @@ ensure_packages() {
     die "missing packages: ${missing[*]}. Run: sudo apt-get install ${missing[*]}"
   fi
 }
+
+# docker-compose.yml is only validated here (no Docker engine is needed for that).
+check_compose_file() {
+  local compose
+  if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null \
+     && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing docker-compose (to validate docker-compose.yml)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null \
+      || die "apt-get install docker-compose failed"
+  fi
+  if docker compose version >/dev/null 2>&1; then compose=(docker compose)
+  elif command -v docker-compose >/dev/null; then compose=(docker-compose)
+  else die "docker compose is needed to validate docker-compose.yml: apt-get install docker-compose"; fi
+  PGRUNBOOKS_TOKEN=validation-only "${compose[@]}" -f docker-compose.yml config -q \
+    || die "docker-compose.yml is not valid"
+  say "docker-compose.yml is valid"
+}

@@ -436,7 +436,7 @@ class KubernetesClusterHostingTest {
         /dev/sdb         102687672 52301232  45126216      54% /var/lib/postgresql/data
         """;
 
-    StorageUsage usage = KubernetesClusterHosting.parseDf("/var/lib/postgresql/data/pgdata", df);
+    StorageUsage usage = DiskUsageInPod.parseDf("/var/lib/postgresql/data/pgdata", df);
 
     assertThat(usage)
         .isEqualTo(
@@ -456,7 +456,7 @@ class KubernetesClusterHostingTest {
         //nas/pg share              1000     250       750      25% /mnt/pg data
         """;
 
-    StorageUsage usage = KubernetesClusterHosting.parseDf("/mnt/pg data", df);
+    StorageUsage usage = DiskUsageInPod.parseDf("/mnt/pg data", df);
 
     assertThat(usage).isEqualTo(new StorageUsage("/mnt/pg data", 1024000, 256000, 768000, 25.0));
   }
@@ -465,7 +465,7 @@ class KubernetesClusterHostingTest {
   void rejectsDfOutputWithoutADataLine() {
     assertThatThrownBy(
             () ->
-                KubernetesClusterHosting.parseDf(
+                DiskUsageInPod.parseDf(
                     "/data", "df: /data: No such file or directory\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unexpected df -Pk output for /data");

@@ -29,6 +29,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
   }
 
+  /** The client wraps gRPC errors (WorkflowServiceException and friends); find the status inside. */
+  @ExceptionHandler(io.temporal.client.WorkflowException.class)
+  ProblemDetail temporalClient(io.temporal.client.WorkflowException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException status) {
+        return temporal(status);
+      }
+    }
+    return unexpected(e);
+  }
+
   @ExceptionHandler(StatusRuntimeException.class)
   ProblemDetail temporal(StatusRuntimeException e) {
     if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
