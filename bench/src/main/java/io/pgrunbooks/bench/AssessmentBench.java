@@ -1,19 +1,19 @@
 package io.pgrunbooks.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrunbooks.harness.Http;
+import io.pgrunbooks.harness.JavaProcess;
 import io.pgrunbooks.harness.Processes;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.PendingActivityState;
+import io.pgrunbooks.harness.RunHistory;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One run, three measurements of AssessDatabaseHealth on a healthy local cluster:
@@ -143,7 +143,7 @@ public final class AssessmentBench {
         }
         id = started.body().get("workflowId").asText();
         runId = started.body().get("runId").asText();
-        inFlight = awaitStarted(stack, id, runId, "CheckReadiness");
+        inFlight = RunHistory.awaitActivityStarted(stack.service(), id, runId, "CheckReadiness", Duration.ofSeconds(30));
         if (!inFlight.getLastWorkerIdentity().startsWith(victim.pid() + "@")) {
           throw new IllegalStateException("CheckReadiness runs on " + inFlight.getLastWorkerIdentity() + ", not pid " + victim.pid());
         }
@@ -162,24 +162,9 @@ public final class AssessmentBench {
         throw new IllegalStateException("run after the kill did not complete healthy: " + status.raw());
       }
       List<HistoryEvent> events = stack.client().fetchHistory(id, runId).getEvents();
-      long scheduledId =
-          events.stream()
-              .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-              .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("CheckReadiness"))
-              .findFirst()
-              .orElseThrow()
-              .getEventId();
-      HistoryEvent readinessStarted =
-          events.stream()
-              .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
-              .filter(e -> e.getActivityTaskStartedEventAttributes().getScheduledEventId() == scheduledId)
-              .findFirst()
-              .orElseThrow();
+      HistoryEvent readinessStarted = RunHistory.activityStarted(events, "CheckReadiness");
       HistoryEvent readinessCompleted =
-          events.stream()
-              .filter(HistoryEvent::hasActivityTaskCompletedEventAttributes)
-              .filter(e -> e.getActivityTaskCompletedEventAttributes().getScheduledEventId() == scheduledId)
-              .findFirst()
+          RunHistory.activityCompleted(events, "CheckReadiness")
               .orElseThrow(() -> new IllegalStateException("CheckReadiness of " + id + " did not complete"));
       HistoryEvent runCompleted =
           events.stream().filter(HistoryEvent::hasWorkflowExecutionCompletedEventAttributes).findFirst().orElseThrow();
@@ -202,29 +187,6 @@ public final class AssessmentBench {
               rep, Stats.ms(sample.resumeMs()), Stats.ms(sample.runMs()), Stats.ms(workerStart), sample.completedAttempt()));
     }
     return samples;
-  }
-
-  private static PendingActivityInfo awaitStarted(BenchStack stack, String workflowId, String runId, String activityType) {
-    for (int i = 0; i < 1200; i++) {
-      Optional<PendingActivityInfo> match =
-          stack.service()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace("default")
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build())
-                      .build())
-              .getPendingActivitiesList()
-              .stream()
-              .filter(a -> a.getActivityType().getName().equals(activityType))
-              .filter(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
-              .findFirst();
-      if (match.isPresent()) {
-        return match.get();
-      }
-      Processes.sleep(25);
-    }
-    throw new IllegalStateException(activityType + " of " + workflowId + " never started");
   }
 
   static Map<String, String> firstOutcomes(Comparison c) {

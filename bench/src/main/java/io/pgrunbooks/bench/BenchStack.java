@@ -1,6 +1,8 @@
 package io.pgrunbooks.bench;
 
 import io.pgrunbooks.harness.HostTargets;
+import io.pgrunbooks.harness.Http;
+import io.pgrunbooks.harness.JavaProcess;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.Processes;
 import io.pgrunbooks.harness.TemporalDevServer;
@@ -30,6 +32,7 @@ final class BenchStack implements AutoCloseable {
   static final String TARGET = "demo";
   static final String TASK_QUEUE = "pg-runbooks-bench";
   static final Duration STARTUP = Duration.ofSeconds(120);
+  private static final String BUILD = "run bash bench/run.sh";
 
   final String operatorToken = "bench-operator-" + UUID.randomUUID();
   final Path logDir;
@@ -47,8 +50,8 @@ final class BenchStack implements AutoCloseable {
 
   private BenchStack(Path root) {
     String version = version();
-    this.workerJar = root.resolve("workers/target/workers-" + version + "-exec.jar");
-    this.apiJar = root.resolve("api/target/api-" + version + "-exec.jar");
+    this.workerJar = JavaProcess.requireJar(root.resolve("workers/target/workers-" + version + "-exec.jar"), BUILD);
+    this.apiJar = JavaProcess.requireJar(root.resolve("api/target/api-" + version + "-exec.jar"), BUILD);
     this.logDir = root.resolve("bench/target/logs");
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.api.ApiApplication;
+import io.pgrunbooks.harness.Http;
+import io.pgrunbooks.harness.JavaProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AssessmentEndToEndTest {
-  private static WorkerProcess worker;
+  private static JavaProcess worker;
 
   @LocalServerPort int port;
 

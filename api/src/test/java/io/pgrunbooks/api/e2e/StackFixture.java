@@ -1,10 +1,13 @@
 package io.pgrunbooks.api.e2e;
 
 import io.pgrunbooks.harness.HostTargets;
+import io.pgrunbooks.harness.JavaProcess;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.TemporalDevServer;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -64,7 +67,24 @@ final class StackFixture {
     return p;
   }
 
-  static WorkerProcess startWorker() {
-    return WorkerProcess.start(workerProperties(), TASK_QUEUE, service());
+  static Path workerJar() {
+    return JavaProcess.requireJar(
+        Path.of(System.getProperty("workers.jar", "../workers/target/workers-exec.jar")),
+        "run ./mvnw verify (or -pl api -am verify)");
+  }
+
+  /**
+   * The real worker, as users run it: the workers module's executable jar in its own JVM (so that
+   * a test can SIGKILL it in the middle of an activity), once it polls the task queue.
+   */
+  static JavaProcess startWorker() {
+    JavaProcess worker = JavaProcess.start("worker", workerJar(), workerProperties());
+    try {
+      worker.awaitPolling(service(), TASK_QUEUE, Duration.ofSeconds(90));
+    } catch (RuntimeException e) {
+      worker.close();
+      throw e;
+    }
+    return worker;
   }
 }

@@ -3,6 +3,7 @@ package io.pgrunbooks.api.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.api.ApiApplication;
+import io.pgrunbooks.harness.Http;
 import io.pgrunbooks.harness.Processes;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.api.ApiApplication;
+import io.pgrunbooks.harness.Http;
+import io.pgrunbooks.harness.JavaProcess;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.Processes;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.PendingActivityState;
+import io.pgrunbooks.harness.RunHistory;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
-import java.util.List;
-import java.util.Optional;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -43,8 +42,8 @@ class WorkerCrashTest {
   void aRunWhoseWorkerIsKilledMidActivityCompletesOnANewWorker() throws Exception {
     PostgresCluster db = StackFixture.demo();
     Http http = new Http(port);
-    WorkerProcess first = StackFixture.startWorker();
-    WorkerProcess second = null;
+    JavaProcess first = StackFixture.startWorker();
+    JavaProcess second = null;
     long postmaster = db.postmasterPid();
     String id;
     try {
@@ -54,7 +53,8 @@ class WorkerCrashTest {
       assertThat(started.status()).as(started.raw()).isEqualTo(202);
       id = started.body().get("workflowId").asText();
 
-      PendingActivityInfo inFlight = awaitStarted(id, "CheckReadiness");
+      PendingActivityInfo inFlight =
+          RunHistory.awaitActivityStarted(StackFixture.service(), id, "CheckReadiness", Duration.ofSeconds(10));
       assertThat(inFlight.getLastWorkerIdentity()).startsWith(first.pid() + "@");
 
       first.kill();
@@ -71,7 +71,7 @@ class WorkerCrashTest {
       assertThat(run.at("/result/severity").asText()).as(status.raw()).isEqualTo("NONE");
 
       // The readiness probe that completed was a retry, run by the new worker.
-      HistoryEvent readinessStarted = readinessAttempt(id);
+      HistoryEvent readinessStarted = RunHistory.activityStarted(client().fetchHistory(id).getEvents(), "CheckReadiness");
       assertThat(readinessStarted.getActivityTaskStartedEventAttributes().getAttempt()).isGreaterThanOrEqualTo(2);
       assertThat(readinessStarted.getActivityTaskStartedEventAttributes().getIdentity()).startsWith(second.pid() + "@");
       Histories.save(id, "assess-after-worker-crash");
@@ -85,44 +85,5 @@ class WorkerCrashTest {
   private static WorkflowClient client() {
     return WorkflowClient.newInstance(
         StackFixture.service(), WorkflowClientOptions.newBuilder().setNamespace("default").build());
-  }
-
-  private static PendingActivityInfo awaitStarted(String workflowId, String activityType) {
-    for (int i = 0; i < 400; i++) {
-      Optional<PendingActivityInfo> match =
-          StackFixture.service()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace("default")
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
-                      .build())
-              .getPendingActivitiesList()
-              .stream()
-              .filter(a -> a.getActivityType().getName().equals(activityType))
-              .filter(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
-              .findFirst();
-      if (match.isPresent()) {
-        return match.get();
-      }
-      Processes.sleep(25);
-    }
-    throw new AssertionError(activityType + " of " + workflowId + " never started");
-  }
-
-  private static HistoryEvent readinessAttempt(String workflowId) {
-    List<HistoryEvent> events = client().fetchHistory(workflowId).getEvents();
-    long scheduledId =
-        events.stream()
-            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-            .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("CheckReadiness"))
-            .findFirst()
-            .orElseThrow()
-            .getEventId();
-    return events.stream()
-        .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
-        .filter(e -> e.getActivityTaskStartedEventAttributes().getScheduledEventId() == scheduledId)
-        .findFirst()
-        .orElseThrow();
   }
 }

@@ -1,6 +1,5 @@
-package io.pgrunbooks.bench;
+package io.pgrunbooks.harness;
 
-import io.pgrunbooks.harness.Processes;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
@@ -16,10 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An executable jar (the worker's or the API's) in its own JVM, configured by command-line
- * properties as users run it. Destroyed by {@link #close()} or, failing that, at JVM exit.
+ * A Spring Boot executable jar (the worker's or the API's) in its own JVM, configured by
+ * {@code --key=value} command-line properties as users run it, so that a caller can SIGKILL it in
+ * the middle of an activity. Destroyed by {@link #close()} or, failing that, at JVM exit.
  */
-final class JavaProcess implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
@@ -32,13 +32,30 @@ final class JavaProcess implements AutoCloseable {
     this.cleanup = new Thread(process::destroyForcibly);
   }
 
-  static JavaProcess start(String name, Path jar, Map<String, String> properties, Path logDir) {
+  /** The jar, or a failure saying how to build it. */
+  public static Path requireJar(Path jar, String howToBuild) {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar.toAbsolutePath() + " not built: run bash bench/run.sh");
+      throw new IllegalStateException(jar.toAbsolutePath() + " not built: " + howToBuild);
     }
+    return jar;
+  }
+
+  /** Starts {@code java -jar jar --k=v...}, its output in a temporary file {@code pgrb-<name>-*.log}. */
+  public static JavaProcess start(String name, Path jar, Map<String, String> properties) {
+    return start(name, jar, properties, null);
+  }
+
+  /** Starts {@code java -jar jar --k=v...}, its output in {@code logDir/<name>-*.log}. */
+  public static JavaProcess start(String name, Path jar, Map<String, String> properties, Path logDir) {
+    requireJar(jar, "build it first");
     try {
-      Files.createDirectories(logDir);
-      Path log = Files.createTempFile(logDir, name + "-", ".log");
+      Path log;
+      if (logDir == null) {
+        log = Files.createTempFile("pgrb-" + name + "-", ".log");
+      } else {
+        Files.createDirectories(logDir);
+        log = Files.createTempFile(logDir, name + "-", ".log");
+      }
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx512m");
@@ -55,8 +72,8 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until GET /actuator/health answers 200. */
-  void awaitHealthy(int port, Duration timeout) {
+  /** Waits until GET /actuator/health on the loopback port answers 200. */
+  public void awaitHealthy(int port, Duration timeout) {
     Http http = new Http(port);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -73,8 +90,11 @@ final class JavaProcess implements AutoCloseable {
     throw new IllegalStateException(name + " not healthy within " + timeout + ":\n" + tail());
   }
 
-  /** Waits until this process polls both the workflow and the activity task queue (as WorkerProcess does). */
-  void awaitPolling(WorkflowServiceStubs service, String taskQueue, Duration timeout) {
+  /**
+   * Waits until this process polls both the workflow and the activity task queue, as Temporal's
+   * DescribeTaskQueue reports it (the SDK's default identity starts with {@code <pid>@}).
+   */
+  public void awaitPolling(WorkflowServiceStubs service, String taskQueue, Duration timeout) {
     String identityPrefix = process.pid() + "@";
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -109,12 +129,15 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  /** SIGKILL, returning the wall-clock millisecond at which the signal was sent. */
-  long kill() throws InterruptedException {
+  /**
+   * SIGKILL: no shutdown hook, no graceful stop; the activity in flight is simply gone. Returns the
+   * wall-clock millisecond at which the signal was sent.
+   */
+  public long kill() throws InterruptedException {
     Processes.signal(process.pid(), "KILL");
     long killedAt = System.currentTimeMillis();
     process.waitFor();
@@ -122,7 +145,8 @@ final class JavaProcess implements AutoCloseable {
     return killedAt;
   }
 
-  String tail() {
+  /** The last 40 lines of its output. */
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -1,4 +1,4 @@
-package io.pgrunbooks.api.e2e;
+package io.pgrunbooks.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,24 +7,30 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
-/** A plain HTTP client, as curl would be: no Spring test helpers between the test and the API. */
-final class Http {
+/**
+ * A plain HTTP client on loopback, as curl would be: no Spring test helpers between the caller and
+ * the API. Shared by the api module's end-to-end tests and the bench.
+ */
+public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
-  Http(int port) {
+  public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  record Response(int status, String contentType, JsonNode body, String raw) {}
+  /** Status, Content-Type ("" when absent), the body as JSON (null unless an object or array) and as text. */
+  public record Response(int status, String contentType, JsonNode body, String raw) {}
 
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), token);
   }
 
-  Response post(String path, String token, String json) {
+  public Response post(String path, String token, String json) {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/json")
@@ -36,10 +42,15 @@ final class Http {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    request.timeout(Duration.ofSeconds(120));
     try {
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String raw = r.body();
-      JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+      JsonNode body = null;
+      String trimmed = raw == null ? "" : raw.trim();
+      if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        body = JSON.readTree(raw);
+      }
       return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
     } catch (IOException e) {
       throw new IllegalStateException(e);
