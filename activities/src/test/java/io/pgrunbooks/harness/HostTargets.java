@@ -13,6 +13,12 @@ public final class HostTargets {
   private HostTargets() {}
 
   public static TargetConfig of(PostgresCluster cluster, List<String> databases) {
+    return of(cluster, databases, null);
+  }
+
+  /** A host target whose backups go where {@code backup} says. */
+  public static TargetConfig of(
+      PostgresCluster cluster, List<String> databases, TargetConfig.BackupSettings backup) {
     return new TargetConfig(
         Hosting.HOST,
         new Endpoint(cluster.jdbcUrl("postgres"), "postgres", cluster.passwordRef()),
@@ -21,7 +27,8 @@ public final class HostTargets {
         List.of(),
         null,
         new HostPlacement(cluster.dataDirectory().toString(), cluster.binDir().toString(), "postgres"),
-        null);
+        null,
+        backup);
   }
 
   /** The same, as Spring properties under pgrunbooks.targets.NAME (for a worker process). */

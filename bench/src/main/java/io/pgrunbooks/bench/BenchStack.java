@@ -125,6 +125,7 @@ final class BenchStack implements AutoCloseable {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("spring.temporal.connection.target", temporal.target());
     p.put("pgrunbooks.task-queue", TASK_QUEUE);
+    p.put("server.port", "0"); // the worker serves actuator; any free port
     p.putAll(HostTargets.asProperties(TARGET, demo));
     return p;
   }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workers;
 
+import io.pgrunbooks.activities.storage.StoresProperties;
 import io.pgrunbooks.activities.targets.TargetsProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -11,7 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * activities module.
  */
 @SpringBootApplication(scanBasePackages = {"io.pgrunbooks.workers", "io.pgrunbooks.activities"})
-@EnableConfigurationProperties(TargetsProperties.class)
+@EnableConfigurationProperties({TargetsProperties.class, StoresProperties.class})
 public class WorkersApplication {
 
   public static void main(String[] args) {

@@ -46,6 +46,23 @@ public class PostgresConnector {
     return DriverManager.getConnection(endpoint.jdbcUrl(), props);
   }
 
+  /**
+   * A connection to one database as {@code target.user()}, with the password given (the caller
+   * resolved it). Not read-only: callers set their own transaction modes.
+   */
+  public Connection open(ConnectionTarget target, String password) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", target.user());
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    props.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+    props.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+    props.setProperty("ApplicationName", "pg-runbooks");
+    props.setProperty("tcpKeepAlive", "true");
+    return DriverManager.getConnection(target.jdbcUrl(), props);
+  }
+
   /** host:port of a JDBC URL, for messages. */
   public static String describe(Endpoint endpoint) {
     String url = endpoint.jdbcUrl();

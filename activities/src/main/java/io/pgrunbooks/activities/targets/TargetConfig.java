@@ -15,6 +15,7 @@ import java.util.List;
  * @param kubernetes where the cluster lives when hosting is kubernetes
  * @param host where the cluster lives when hosting is host
  * @param thresholds limits for the assessment; defaults when absent
+ * @param backup where and how this target's backups go (null: the target has no backups)
  */
 public record TargetConfig(
     Hosting hosting,
@@ -24,7 +25,8 @@ public record TargetConfig(
     List<String> applicationDeployments,
     KubernetesPlacement kubernetes,
     HostPlacement host,
-    AssessmentThresholds thresholds) {
+    AssessmentThresholds thresholds,
+    BackupSettings backup) {
 
   public TargetConfig {
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
@@ -61,6 +63,42 @@ public record TargetConfig(
       String container,
       String dataDirectory,
       String volumeMatch) {}
+
+  /**
+   * Backups of a target ({@code pgrunbooks.targets.<name>.backup}).
+   *
+   * @param store the object store, a name under {@code pgrunbooks.stores}
+   * @param prefix key prefix (default {@code postgres-backups}, the seed's)
+   * @param keyRef reference to the encryption passphrase ({@code env:}, {@code file:}, {@code k8s:})
+   * @param format compatible (default) or fast
+   * @param parallelism databases dumped at once (default 2)
+   * @param iterations PBKDF2 iterations of the openssl format (default 100000, the seed's)
+   * @param storageClass S3 storage class (default STANDARD_IA, the seed's)
+   * @param user role pg_dump logs in as (default: the primary endpoint's)
+   * @param passwordRef its password (default: the primary endpoint's)
+   * @param binDirectory where pg_dump and pg_restore are (default: the newest under
+   *     /usr/lib/postgresql); they must be at least the server's major version
+   */
+  public record BackupSettings(
+      String store,
+      String prefix,
+      String keyRef,
+      io.pgrunbooks.workflows.backup.BackupFormat format,
+      Integer parallelism,
+      Integer iterations,
+      String storageClass,
+      String user,
+      String passwordRef,
+      String binDirectory) {
+
+    public BackupSettings {
+      prefix = prefix == null || prefix.isBlank() ? "postgres-backups" : prefix;
+      format = format == null ? io.pgrunbooks.workflows.backup.BackupFormat.COMPATIBLE : format;
+      parallelism = parallelism == null || parallelism < 1 ? 2 : parallelism;
+      iterations = iterations == null || iterations < 1 ? 100_000 : iterations;
+      storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD_IA" : storageClass;
+    }
+  }
 
   /**
    * Host placement: PostgreSQL on this machine.

@@ -4,12 +4,19 @@ import io.pgrunbooks.api.errors.BadRequest;
 import io.pgrunbooks.api.errors.NotFound;
 import io.pgrunbooks.api.targets.KnownTargets;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
+import io.pgrunbooks.workflows.backup.BackupFormat;
+import io.pgrunbooks.workflows.backup.BackupRequest;
+import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflow.v1.PendingChildExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -26,7 +33,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -95,9 +104,51 @@ class RunService {
 
   private static Object input(RunbookDescriptor runbook, StartRunRequest request, String requestedBy) {
     if (runbook.equals(RunbookCatalog.ASSESS_DATABASE_HEALTH)) {
+      refuseBackupOptions(runbook, request);
       return new AssessmentRequest(request.target(), requestedBy);
     }
+    if (runbook.equals(RunbookCatalog.BACKUP_DATABASES)) {
+      if (request.keyRef() != null && !SECRET_REF.matcher(request.keyRef()).matches()) {
+        // A passphrase pasted where its reference belongs must not reach workflow history.
+        throw new BadRequest("'keyRef' must be a reference (env:NAME, file:/path or k8s:namespace/secret/key), not a key");
+      }
+      if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > 16)) {
+        throw new BadRequest("'parallelism' must be between 1 and 16");
+      }
+      return new BackupRequest(
+          request.target(),
+          request.databases() == null ? List.of() : request.databases(),
+          backupFormat(request.format()),
+          request.parallelism() == null ? 0 : request.parallelism(),
+          request.keyRef(),
+          requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.VERIFY_BACKUP)) {
+      return new VerifyRequest(
+          request.target(), request.metadataKey(), request.databases() == null ? List.of() : request.databases(), requestedBy);
+    }
     throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
+  }
+
+  private static final Pattern SECRET_REF =
+      Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+|k8s:[a-z0-9.-]+/[a-z0-9.-]+/[A-Za-z0-9._-]+)");
+
+  private static BackupFormat backupFormat(String format) {
+    if (format == null || format.isBlank()) {
+      return null;
+    }
+    try {
+      return BackupFormat.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("unknown format '" + format + "'; one of [compatible, fast]");
+    }
+  }
+
+  private static void refuseBackupOptions(RunbookDescriptor runbook, StartRunRequest request) {
+    if (request.databases() != null || request.format() != null || request.parallelism() != null
+        || request.keyRef() != null || request.metadataKey() != null) {
+      throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
+    }
   }
 
   private WorkflowOptions options(
@@ -162,7 +213,44 @@ class RunService {
         time(d.getCloseTime()),
         result,
         failure,
-        webUi(workflowId));
+        webUi(workflowId),
+        d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+            ? progress(workflowId, d.getRawDescription())
+            : List.of());
+  }
+
+  /** Pending activities of the run and of its running children (one level: a run's databases). */
+  private List<ActivityProgress> progress(String workflowId, DescribeWorkflowExecutionResponse raw) {
+    List<ActivityProgress> progress = new ArrayList<>(activities(workflowId, raw));
+    for (PendingChildExecutionInfo child : raw.getPendingChildrenList()) {
+      try {
+        progress.addAll(
+            activities(child.getWorkflowId(), client.newUntypedWorkflowStub(child.getWorkflowId()).describe().getRawDescription()));
+      } catch (WorkflowNotFoundException finishedMeanwhile) {
+        // the child closed between the two calls: nothing running there
+      }
+    }
+    return progress;
+  }
+
+  private List<ActivityProgress> activities(String workflowId, DescribeWorkflowExecutionResponse raw) {
+    List<ActivityProgress> list = new ArrayList<>();
+    for (PendingActivityInfo a : raw.getPendingActivitiesList()) {
+      Object heartbeat =
+          a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0
+              ? DataConverter.getDefaultInstance()
+                  .fromPayloads(0, Optional.of(a.getHeartbeatDetails()), Object.class, Object.class)
+              : null;
+      list.add(
+          new ActivityProgress(
+              workflowId,
+              a.getActivityType().getName(),
+              a.getState().name().replace("PENDING_ACTIVITY_STATE_", ""),
+              a.getAttempt(),
+              a.hasLastHeartbeatTime() ? Instant.ofEpochSecond(a.getLastHeartbeatTime().getSeconds(), a.getLastHeartbeatTime().getNanos()).toString() : null,
+              heartbeat));
+    }
+    return list;
   }
 
   List<RunStatus> recent(String runbook, String target, int limit) {
@@ -203,7 +291,8 @@ class RunService {
         time(m.getCloseTime()),
         null,
         null,
-        webUi(id));
+        webUi(id),
+        List.of());
   }
 
   private String webUi(String workflowId) {

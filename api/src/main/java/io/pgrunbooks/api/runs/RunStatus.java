@@ -1,5 +1,7 @@
 package io.pgrunbooks.api.runs;
 
+import java.util.List;
+
 /**
  * A run as {@code GET /api/runs/{id}} shows it.
  *
@@ -15,6 +17,8 @@ package io.pgrunbooks.api.runs;
  * @param result the workflow's result when completed
  * @param failure why it failed, when it failed
  * @param webUiUrl where to see it in the Temporal Web UI
+ * @param progress what is running now: activities of the run and of its running children, with
+ *     their attempt and last heartbeat (e.g. bytes dumped and uploaded); empty when idle or done
  */
 public record RunStatus(
     String workflowId,
@@ -28,4 +32,5 @@ public record RunStatus(
     String closedAt,
     Object result,
     String failure,
-    String webUiUrl) {}
+    String webUiUrl,
+    List<ActivityProgress> progress) {}

@@ -37,7 +37,7 @@ class RequestErrorsTest {
     assertProblem(
         http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"drop-everything\",\"target\":\"demo\"}"),
         400,
-        "unknown runbook 'drop-everything'; one of [assess-database-health]");
+        "unknown runbook 'drop-everything'; one of [assess-database-health, backup-databases, verify-backup]");
   }
 
   @Test

@@ -3,12 +3,14 @@ package io.pgrunbooks.api.e2e;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.JavaProcess;
 import io.pgrunbooks.harness.PostgresCluster;
+import io.pgrunbooks.harness.S3ProxyServer;
 import io.pgrunbooks.harness.TemporalDevServer;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -20,6 +22,11 @@ final class StackFixture {
   static final String TASK_QUEUE = "pg-runbooks-e2e";
   static final String OPERATOR_TOKEN = "operator-token-" + java.util.UUID.randomUUID();
   static final String VIEWER_TOKEN = "viewer-token-" + java.util.UUID.randomUUID();
+  /** The backup passphrase: it must never show up in any workflow history. */
+  static final String BACKUP_PASSPHRASE = "e2e-passphrase-" + java.util.UUID.randomUUID();
+  static final List<String> DATABASES = List.of("link_users", "link_chat");
+
+  private static Path backupKeyFile;
 
   private static PostgresCluster demo;
   private static WorkflowServiceStubs service;
@@ -30,6 +37,15 @@ final class StackFixture {
     if (demo == null) {
       demo = PostgresCluster.start("e2e-demo", Map.of());
       Runtime.getRuntime().addShutdownHook(new Thread(demo::close));
+      demo.execute("postgres", "create database link_users", "create database link_chat");
+      demo.execute(
+          "link_users",
+          "create table users (id bigserial primary key, email text unique, created_at timestamptz default now())",
+          "insert into users (email) select 'u' || g || '@example.com' from generate_series(1, 3000) g");
+      demo.execute(
+          "link_chat",
+          "create table messages (id bigserial primary key, user_id bigint, body text, created_at timestamptz default now())",
+          "insert into messages (user_id, body) select g % 300, md5(g::text) from generate_series(1, 8000) g");
     }
     return demo;
   }
@@ -63,8 +79,31 @@ final class StackFixture {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("spring.temporal.connection.target", TemporalDevServer.shared().target());
     p.put("pgrunbooks.task-queue", TASK_QUEUE);
+    p.put("server.port", "0"); // several workers may run at once: each its own actuator port
     p.putAll(HostTargets.asProperties("demo", demo()));
+    for (int i = 0; i < DATABASES.size(); i++) {
+      p.put("pgrunbooks.targets.demo.databases[" + i + "]", DATABASES.get(i));
+    }
+    S3ProxyServer s3 = S3ProxyServer.shared();
+    p.put("pgrunbooks.stores.e2e.endpoint", s3.endpoint().toString());
+    p.put("pgrunbooks.stores.e2e.bucket", s3.bucket());
+    p.put("pgrunbooks.stores.e2e.access-key-ref", s3.accessKeyRef());
+    p.put("pgrunbooks.stores.e2e.secret-key-ref", s3.secretKeyRef());
+    p.put("pgrunbooks.targets.demo.backup.store", "e2e");
+    p.put("pgrunbooks.targets.demo.backup.key-ref", "file:" + backupKeyFile());
     return p;
+  }
+
+  static synchronized Path backupKeyFile() {
+    if (backupKeyFile == null) {
+      try {
+        backupKeyFile = java.nio.file.Files.createTempFile("e2e-backup-key-", "");
+        java.nio.file.Files.writeString(backupKeyFile, BACKUP_PASSPHRASE);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return backupKeyFile;
   }
 
   static Path workerJar() {
@@ -78,7 +117,14 @@ final class StackFixture {
    * a test can SIGKILL it in the middle of an activity), once it polls the task queue.
    */
   static JavaProcess startWorker() {
-    JavaProcess worker = JavaProcess.start("worker", workerJar(), workerProperties());
+    return startWorker(Map.of());
+  }
+
+  /** A worker with some properties changed (e.g. server.port, to read its metrics). */
+  static JavaProcess startWorker(Map<String, String> overrides) {
+    Map<String, String> properties = workerProperties();
+    properties.putAll(overrides);
+    JavaProcess worker = JavaProcess.start("worker", workerJar(), properties);
     try {
       worker.awaitPolling(service(), TASK_QUEUE, Duration.ofSeconds(90));
     } catch (RuntimeException e) {

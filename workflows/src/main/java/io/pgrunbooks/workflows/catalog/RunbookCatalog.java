@@ -17,7 +17,26 @@ public final class RunbookCatalog {
           "Database Failures Response / Immediate Assessment (0-10 minutes)",
           List.of());
 
-  public static final List<RunbookDescriptor> ALL = List.of(ASSESS_DATABASE_HEALTH);
+  public static final RunbookDescriptor BACKUP_DATABASES =
+      new RunbookDescriptor(
+          "backup-databases",
+          io.pgrunbooks.workflows.backup.BackupDatabasesWorkflow.TYPE,
+          "Encrypted per-database backups (pg_dump custom format, openssl AES-256-CBC) streamed to"
+              + " the object store, with metadata.json and the latest pointer",
+          "PostgreSQL Backup Failed / Manual Backup Execution",
+          List.of());
+
+  public static final RunbookDescriptor VERIFY_BACKUP =
+      new RunbookDescriptor(
+          "verify-backup",
+          io.pgrunbooks.workflows.backup.VerifyBackupWorkflow.TYPE,
+          "Checks a backup run's objects (size, SHA-256, pg_restore --list), restores each into a"
+              + " scratch database, compares row counts and runs amcheck, then drops it",
+          "PostgreSQL Backup Failed / Verification Steps",
+          List.of());
+
+  public static final List<RunbookDescriptor> ALL =
+      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

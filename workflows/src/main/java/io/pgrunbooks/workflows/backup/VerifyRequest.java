@@ -1,0 +1,13 @@
+package io.pgrunbooks.workflows.backup;
+
+import java.util.List;
+
+/**
+ * Input of {@link VerifyBackupWorkflow}.
+ *
+ * @param target the target whose backups to verify
+ * @param metadataKey a run's metadata.json (null: {@code <prefix>/latest/metadata.json})
+ * @param databases only these databases of the run (empty: all of them)
+ * @param requestedBy who asked
+ */
+public record VerifyRequest(String target, String metadataKey, List<String> databases, String requestedBy) {}
