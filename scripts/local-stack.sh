@@ -13,6 +13,8 @@ TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 API_PORT="${PGRUNBOOKS_API_PORT:-8080}"
 PG_PORT="${DEMO_PG_PORT:-55432}"
+S3_PORT="${DEMO_S3_PORT:-9000}"
+WORKER_PORT="${PGRUNBOOKS_WORKER_PORT:-8081}"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
 mkdir -p "$STATE/logs" "$STATE/temporal" "$STATE/config"
 
@@ -31,8 +33,8 @@ trap 'exit 130' INT TERM
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$API_PORT" "$PG_PORT"; do
-  port_busy "$p" && die "port $p is in use (another stack running?). Set TEMPORAL_PORT, TEMPORAL_UI_PORT, PGRUNBOOKS_API_PORT or DEMO_PG_PORT."
+for p in "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$API_PORT" "$PG_PORT" "$S3_PORT" "$WORKER_PORT"; do
+  port_busy "$p" && die "port $p is in use (another stack running?). Set TEMPORAL_PORT, TEMPORAL_UI_PORT, PGRUNBOOKS_API_PORT, DEMO_PG_PORT, DEMO_S3_PORT or PGRUNBOOKS_WORKER_PORT."
 done
 
 wait_for() { # name, seconds, command...
@@ -85,7 +87,19 @@ as_pg "$PG_BIN/pg_ctl" -D "$STATE/pgdata" -l "$STATE/logs/postgres/server.log" -
 PGPASSWORD=$(cat "$STATE/demo-db-password") psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
   -v ON_ERROR_STOP=1 -f scripts/demo/seed-databases.sql >"$STATE/logs/seed.log"
 
-# 4. Configuration shared by the worker and the API: the demo target (a host-hosted cluster).
+# 4. The backup store: s3proxy with its filesystem backend in .local/s3 (the tests' S3ProxyServer).
+s3cp="$STATE/s3proxy.classpath"
+if [ ! -s "$s3cp" ] || [ activities/pom.xml -nt "$s3cp" ]; then
+  ./mvnw -B -q -ntp -pl activities dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$s3cp"
+fi
+java -cp "activities/target/test-classes:activities/target/classes:$(cat "$s3cp")" io.pgrunbooks.harness.S3ProxyServer \
+  --port "$S3_PORT" --dir "$STATE/s3" --bucket pg-backups \
+  --access-key-file "$STATE/s3/access-key" --secret-key-file "$STATE/s3/secret-key" >"$STATE/logs/s3proxy.log" 2>&1 &
+pids+=($!)
+wait_for "s3proxy" 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$S3_PORT"
+[ -f "$STATE/backup-key" ] || { head -c 32 /dev/urandom | base64 | tr -d '/+=' >"$STATE/backup-key"; chmod 600 "$STATE/backup-key"; }
+
+# 5. Configuration shared by the worker and the API: the demo target (a host-hosted cluster).
 cat >"$STATE/config/application-local.yml" <<YML
 pgrunbooks:
   targets:
@@ -100,6 +114,15 @@ pgrunbooks:
         data-directory: $STATE/pgdata
         bin-directory: $PG_BIN
         os-user: postgres
+      backup:
+        store: local
+        key-ref: file:$STATE/backup-key
+  stores:
+    local:
+      endpoint: http://127.0.0.1:$S3_PORT
+      bucket: pg-backups
+      access-key-ref: file:$STATE/s3/access-key
+      secret-key-ref: file:$STATE/s3/secret-key
 YML
 [ -f "$STATE/token" ] || { head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$STATE/token"; chmod 600 "$STATE/token"; }
 export PGRUNBOOKS_LOCAL_TOKEN PGRUNBOOKS_LOCAL_TOKEN_NAME
@@ -108,8 +131,8 @@ PGRUNBOOKS_LOCAL_TOKEN_NAME="${USER:-local}-operator"
 common=(--spring.config.additional-location="file:$STATE/config/application-local.yml"
         --spring.temporal.connection.target="127.0.0.1:$TEMPORAL_PORT")
 
-# 5. Worker and API.
-java -jar "$worker_jar" "${common[@]}" >"$STATE/logs/worker.log" 2>&1 &
+# 6. Worker and API.
+java -jar "$worker_jar" "${common[@]}" --server.port="$WORKER_PORT" >"$STATE/logs/worker.log" 2>&1 &
 pids+=($!)
 java -jar "$api_jar" "${common[@]}" --server.port="$API_PORT" \
   --pgrunbooks.web-ui-url="http://127.0.0.1:$TEMPORAL_UI_PORT" >"$STATE/logs/api.log" 2>&1 &
@@ -122,11 +145,14 @@ cat <<INFO
     API          http://127.0.0.1:$API_PORT          (token below; roles viewer, operator, approver)
     Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT
     Demo target  "demo": PostgreSQL on 127.0.0.1:$PG_PORT with link_users, link_chat, link_ai, link_discovery, link_search
+    Backups      s3://pg-backups on s3proxy at http://127.0.0.1:$S3_PORT (files in .local/s3), key in .local/backup-key
+    Metrics      http://127.0.0.1:$WORKER_PORT/actuator/prometheus (postgres_backup_last_success_timestamp, ...)
     Logs         .local/logs/
 
   export TOKEN=$PGRUNBOOKS_LOCAL_TOKEN
   curl -s -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
        -d '{"runbook":"assess-database-health","target":"demo"}' http://127.0.0.1:$API_PORT/api/runs
+  (runbooks: assess-database-health, backup-databases, verify-backup; see GET /api/runbooks)
 
   Ctrl-C stops everything.
 INFO
