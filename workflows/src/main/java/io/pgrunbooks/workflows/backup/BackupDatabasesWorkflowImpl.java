@@ -2,6 +2,7 @@ package io.pgrunbooks.workflows.backup;
 
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -67,7 +68,16 @@ public class BackupDatabasesWorkflowImpl implements BackupDatabasesWorkflow {
 
     // 2. metadata.json after the objects it describes, listing only objects verified present.
     RunProgress.enter("metadata", "Writing metadata.json for " + plan.label());
-    MetadataWritten metadata = quick.writeRunMetadata(plan, results, request.requestedBy());
+    MetadataWritten metadata;
+    String problem = null;
+    try {
+      metadata = quick.writeRunMetadata(plan, results, request.requestedBy());
+    } catch (ActivityFailure failure) {
+      // The store that refused the dumps may refuse metadata.json too: the per-database results
+      // still say what happened, and nothing is listed or pointed at.
+      problem = "metadata.json not written: " + message(failure);
+      metadata = new MetadataWritten(null, List.of(), List.of());
+    }
 
     // 3. Move the latest pointers: per database when verified; the run's only when all are.
     boolean wholeRun =
@@ -93,7 +103,13 @@ public class BackupDatabasesWorkflowImpl implements BackupDatabasesWorkflow {
         wholeRun,
         results,
         started.toString(),
-        Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString());
+        Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString(),
+        problem);
+  }
+
+  private static String message(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    return cause instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(cause);
   }
 
   /** A child that fails as a workflow (terminated, timed out) is a failed database, not a failed run. */
