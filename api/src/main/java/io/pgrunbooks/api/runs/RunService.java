@@ -108,10 +108,7 @@ class RunService {
       return new AssessmentRequest(request.target(), requestedBy);
     }
     if (runbook.equals(RunbookCatalog.BACKUP_DATABASES)) {
-      if (request.keyRef() != null && !SECRET_REF.matcher(request.keyRef()).matches()) {
-        // A passphrase pasted where its reference belongs must not reach workflow history.
-        throw new BadRequest("'keyRef' must be a reference (env:NAME, file:/path or k8s:namespace/secret/key), not a key");
-      }
+      requireReference(request.keyRef());
       if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > 16)) {
         throw new BadRequest("'parallelism' must be between 1 and 16");
       }
@@ -124,14 +121,23 @@ class RunService {
           requestedBy);
     }
     if (runbook.equals(RunbookCatalog.VERIFY_BACKUP)) {
+      requireReference(request.keyRef());
       return new VerifyRequest(
-          request.target(), request.metadataKey(), request.databases() == null ? List.of() : request.databases(), requestedBy);
+          request.target(), request.metadataKey(), request.databases() == null ? List.of() : request.databases(),
+          request.keyRef(), requestedBy);
     }
     throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
   }
 
   private static final Pattern SECRET_REF =
       Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+|k8s:[a-z0-9.-]+/[a-z0-9.-]+/[A-Za-z0-9._-]+)");
+
+  /** A passphrase pasted where its reference belongs must not reach workflow history. */
+  private static void requireReference(String keyRef) {
+    if (keyRef != null && !SECRET_REF.matcher(keyRef).matches()) {
+      throw new BadRequest("'keyRef' must be a reference (env:NAME, file:/path or k8s:namespace/secret/key), not a key");
+    }
+  }
 
   private static BackupFormat backupFormat(String format) {
     if (format == null || format.isBlank()) {

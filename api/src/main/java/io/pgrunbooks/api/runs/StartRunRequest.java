@@ -11,7 +11,7 @@ import java.util.List;
  * @param databases backup-databases: which databases (default: the target's)
  * @param format backup-databases: {@code compatible} (default, the seed's) or {@code fast}
  * @param parallelism backup-databases: databases dumped at once (default: the target's)
- * @param keyRef backup-databases: reference to the encryption passphrase, never the passphrase
+ * @param keyRef backup-databases, verify-backup: reference to the passphrase, never the passphrase
  * @param metadataKey verify-backup: the run's metadata.json (default: the latest)
  */
 public record StartRunRequest(

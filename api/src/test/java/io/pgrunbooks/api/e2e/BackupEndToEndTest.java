@@ -94,6 +94,9 @@ class BackupEndToEndTest {
     for (JsonNode db : result.get("databases")) {
       runs.add("backup-database/demo/" + db.get("database").asText() + "/" + result.get("label").asText());
     }
+    Histories.save(runs.get(0), "backup-databases");
+    Histories.save(runs.get(1), "verify-backup");
+    Histories.save(runs.get(2), "backup-database");
     String s3Secret = S3ProxyServer.shared().secretKey();
     for (String run : runs) {
       String history = client.fetchHistory(run).toJson(false);

@@ -79,6 +79,24 @@ class RequestErrorsTest {
   }
 
   @Test
+  void aPassphraseWhereItsReferenceBelongsIsRefusedBeforeItReachesHistory() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"backup-databases\",\"target\":\"demo\",\"keyRef\":\"hunter2 my secret\"}"),
+        400,
+        "'keyRef' must be a reference");
+  }
+
+  @Test
+  void anUnknownBackupFormatIsA400() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"backup-databases\",\"target\":\"demo\",\"format\":\"gzip9\"}"),
+        400,
+        "unknown format 'gzip9'; one of [compatible, fast]");
+  }
+
+  @Test
   void noTokenIs401() {
     Http.Response r = http().get("/api/runbooks", null);
     assertProblem(r, 401, "Bearer");

@@ -42,7 +42,12 @@ public class VerifyBackupWorkflowImpl implements VerifyBackupWorkflow {
   public VerificationResult verify(VerifyRequest request) {
     // 1. Verify S3 upload: read the run's metadata.json (the seed's `aws s3 cp .../metadata.json -`).
     RunProgress.enter("metadata", "Reading " + (request.metadataKey() == null ? "the latest backup's" : request.metadataKey()) + " metadata");
-    BackupSet set = quick.loadBackupSet(request.target(), request.metadataKey());
+    BackupSet recorded = quick.loadBackupSet(request.target(), request.metadataKey());
+    BackupSet set =
+        request.keyRef() == null || request.keyRef().isBlank()
+            ? recorded
+            : new BackupSet(recorded.target(), recorded.store(), recorded.metadataKey(), recorded.label(),
+                request.keyRef(), recorded.keyId(), recorded.objects());
 
     List<ObjectVerification> results = new ArrayList<>();
     int n = 0;

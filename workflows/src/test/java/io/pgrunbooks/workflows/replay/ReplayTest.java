@@ -3,6 +3,9 @@ package io.pgrunbooks.workflows.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflowImpl;
+import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
+import io.pgrunbooks.workflows.backup.BackupDatabasesWorkflowImpl;
+import io.pgrunbooks.workflows.backup.VerifyBackupWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
@@ -36,7 +39,13 @@ class ReplayTest {
             file ->
                 DynamicTest.dynamicTest(
                     file.getFileName().toString(),
-                    () -> WorkflowReplayer.replayWorkflowExecution(read(file), AssessDatabaseHealthWorkflowImpl.class)));
+                    () ->
+                        WorkflowReplayer.replayWorkflowExecution(
+                            read(file),
+                            AssessDatabaseHealthWorkflowImpl.class,
+                            BackupDatabasesWorkflowImpl.class,
+                            BackupDatabaseWorkflowImpl.class,
+                            VerifyBackupWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
