@@ -66,7 +66,8 @@ check_compose_file() {
   if docker compose version >/dev/null 2>&1; then compose=(docker compose)
   elif command -v docker-compose >/dev/null; then compose=(docker-compose)
   else die "docker compose is needed to validate docker-compose.yml: apt-get install docker-compose"; fi
-  PGRUNBOOKS_TOKEN=validation-only "${compose[@]}" -f docker-compose.yml config -q \
+  PGRUNBOOKS_TOKEN=validation-only PGRUNBOOKS_S3_SECRET=validation-only PGRUNBOOKS_BACKUP_KEY=validation-only \
+    "${compose[@]}" -f docker-compose.yml config -q \
     || die "docker-compose.yml is not valid"
   say "docker-compose.yml is valid"
 }
