@@ -21,7 +21,7 @@ public final class EncryptedBackups {
     return new OpensslEncryptingOutputStream(out, passphrase, iterations);
   }
 
-  /** The fast format: zstd (level 3, multi-threaded), then {@link #encrypt}. Feed it {@code pg_dump -Z0}. */
+  /** The fast format: zstd (level 5, multi-threaded), then {@link #encrypt}. Feed it {@code pg_dump -Z0}. */
   public static OutputStream encryptFast(OutputStream out, String passphrase, int iterations) throws IOException {
     return ZstdStreams.compress(encrypt(out, passphrase, iterations));
   }

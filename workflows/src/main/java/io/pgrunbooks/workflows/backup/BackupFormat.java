@@ -8,7 +8,7 @@ public enum BackupFormat {
    */
   COMPATIBLE,
   /**
-   * {@code pg_dump --format=custom --compress=0}, compressed with multi-threaded zstd (level 3)
+   * {@code pg_dump --format=custom --compress=0}, compressed with multi-threaded zstd (level 5)
    * before the same openssl encryption: about twice as fast as gzip 6 inside pg_dump, which is
    * single-threaded. {@code bin/pgrb decrypt --decompress} gives the plain custom-format dump back.
    */
