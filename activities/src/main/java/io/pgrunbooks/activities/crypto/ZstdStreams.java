@@ -27,9 +27,13 @@ public final class ZstdStreams {
 
   private ZstdStreams() {}
 
-  /** Compresses into {@code out}; closing the result finishes the frame and closes {@code out}. */
+  /**
+   * Compresses into {@code out}; closing the result finishes the frame and closes {@code out}. The
+   * frame carries zstd's content checksum: without it a damaged byte can decode silently into wrong
+   * data, and openssl's CBC has no integrity check of its own.
+   */
   public static OutputStream compress(OutputStream out) throws IOException {
-    return new ZstdOutputStreamNoFinalizer(out, LEVEL).setWorkers(WORKERS);
+    return new ZstdOutputStreamNoFinalizer(out, LEVEL).setWorkers(WORKERS).setChecksum(true);
   }
 
   /** Decompresses {@code in}, which may hold several concatenated frames. */
