@@ -123,9 +123,8 @@ public class BackupActivitiesImpl implements BackupActivities {
           "the key behind '" + plan.keyRef() + "' changed since the run was planned (key id " + plan.keyId()
               + "); start a new run", "KeyChanged");
     }
-    String user = settings.user() != null ? settings.user() : target.primary().user();
-    String password =
-        secrets.resolve(settings.passwordRef() != null ? settings.passwordRef() : target.primary().passwordRef());
+    String user = target.backupUser();
+    String password = secrets.resolve(target.backupPasswordRef());
     ConnectionTarget where = ConnectionTarget.of(target.primary(), database, user);
     Path bin = binDirectory(settings);
     String key = plan.objectKey(database);

@@ -36,6 +36,16 @@ public record TargetConfig(
     thresholds = thresholds == null ? AssessmentThresholds.defaults() : thresholds;
   }
 
+  /** The role pg_dump and pg_restore log in as: the backup settings' own, else the primary's. */
+  public String backupUser() {
+    return backup != null && backup.user() != null ? backup.user() : primary.user();
+  }
+
+  /** That role's password reference. */
+  public String backupPasswordRef() {
+    return backup != null && backup.passwordRef() != null ? backup.passwordRef() : primary.passwordRef();
+  }
+
   /**
    * A JDBC endpoint.
    *

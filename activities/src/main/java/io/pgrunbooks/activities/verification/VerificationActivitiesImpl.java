@@ -166,8 +166,8 @@ public class VerificationActivitiesImpl implements VerificationActivities {
     }
 
     // 3. Restore into the scratch database, stopping at the first error.
-    String user = target.backup().user() != null ? target.backup().user() : target.primary().user();
-    String password = secrets.resolve(target.backup().passwordRef() != null ? target.backup().passwordRef() : target.primary().passwordRef());
+    String user = target.backupUser();
+    String password = secrets.resolve(target.backupPasswordRef());
     ConnectionTarget admin = ConnectionTarget.of(target.primary(), databaseOf(target), user);
     ConnectionTarget scratch = ConnectionTarget.of(target.primary(), scratchDatabase, user);
     try (Connection adminConnection = connector.open(admin, password)) {
@@ -223,9 +223,8 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   @Override
   public void dropScratchDatabase(String target, String scratchDatabase) {
     TargetConfig config = targets.get(target);
-    String user = config.backup() != null && config.backup().user() != null ? config.backup().user() : config.primary().user();
-    String passwordRef =
-        config.backup() != null && config.backup().passwordRef() != null ? config.backup().passwordRef() : config.primary().passwordRef();
+    String user = config.backupUser();
+    String passwordRef = config.backupPasswordRef();
     try (Connection admin = connector.open(ConnectionTarget.of(config.primary(), databaseOf(config), user), secrets.resolve(passwordRef))) {
       ScratchDatabase.drop(admin, scratchDatabase);
     } catch (SQLException e) {
