@@ -2,6 +2,7 @@ package io.pgrunbooks.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.assessment.AssessmentActivities;
 import io.pgrunbooks.workflows.backup.BackupActivities;
 import io.pgrunbooks.workflows.backup.VerificationActivities;
@@ -25,5 +26,6 @@ class WorkersApplicationTest {
     assertThat(context.getBean("assessmentActivitiesImpl")).isInstanceOf(AssessmentActivities.class);
     assertThat(context.getBean("backupActivitiesImpl")).isInstanceOf(BackupActivities.class);
     assertThat(context.getBean("verificationActivitiesImpl")).isInstanceOf(VerificationActivities.class);
+    assertThat(context.getBean("escalationActivitiesImpl")).isInstanceOf(EscalationActivities.class);
   }
 }

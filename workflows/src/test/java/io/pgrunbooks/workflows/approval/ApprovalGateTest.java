@@ -1,0 +1,138 @@
+package io.pgrunbooks.workflows.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.withSettings;
+
+import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ApprovalGateTest {
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(GatedWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  private final EscalationActivities escalation = mock(EscalationActivities.class, withSettings().withoutAnnotations());
+
+  private static final GateRequest SCALE_DOWN =
+      new GateRequest(
+          "scale-down", "scale api-gateway 3 -> 0, user-svc 2 -> 0 in link-services", "target link",
+          "the restore must not race the applications' writes", Duration.ofHours(2), OnTimeout.KEEP_WAITING);
+
+  @BeforeEach
+  void worker(TestWorkflowEnvironment env, Worker worker) {
+    RunbookSearchAttributes.ALL.forEach(
+        (name, type) ->
+            env.registerSearchAttribute(
+                name, type.equals("Bool") ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    worker.registerActivitiesImplementations(escalation);
+    env.start();
+  }
+
+  private static GatedWorkflow start(WorkflowClient client, Worker worker, GateRequest request) {
+    GatedWorkflow wf =
+        client.newWorkflowStub(GatedWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(wf::run, "alice", request);
+    return wf;
+  }
+
+  private static String digest() {
+    return ApprovalGate.digest(SCALE_DOWN.description());
+  }
+
+  private static GateOutcome result(GatedWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getResult(GateOutcome.class);
+  }
+
+  @Test
+  void anotherPersonApprovesWhatTheySaw(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    env.sleep(Duration.ofMinutes(5));
+    assertThat(wf.approvals()).singleElement().satisfies(g -> {
+      assertThat(g.open()).isTrue();
+      assertThat(g.description()).contains("scale api-gateway 3 -> 0").contains("why: the restore");
+    });
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), "checked with the app owners", null));
+    GateOutcome outcome = result(wf);
+    assertThat(outcome.approved()).isTrue();
+    assertThat(outcome.decidedBy()).isEqualTo("bob");
+    assertThat(outcome.comment()).isEqualTo("checked with the app owners");
+    verify(escalation, never()).escalate(any());
+  }
+
+  @Test
+  void theRequesterCannotApproveTheirOwnRunButAnotherPersonCan(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    wf.approve(new ApprovalDecision("scale-down", "Alice", digest(), "lgtm", null));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(wf.approvals().get(0).open()).isTrue();
+    assertThat(wf.approvals().get(0).decisions()).singleElement().asString().contains("cannot approve");
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), null, null));
+    assertThat(result(wf).decidedBy()).isEqualTo("bob");
+  }
+
+  @Test
+  void anApprovalForAnotherDescriptionIsRefused(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    wf.approve(new ApprovalDecision("scale-down", "bob", ApprovalGate.digest("scale api-gateway 3 -> 0"), null, null));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(wf.approvals().get(0).open()).isTrue();
+    assertThat(wf.approvals().get(0).decisions().get(0)).contains("the plan changed");
+    wf.reject(new ApprovalDecision("scale-down", "bob", null, "not during business hours", null));
+    GateOutcome outcome = result(wf);
+    assertThat(outcome.approved()).isFalse();
+    assertThat(outcome.comment()).isEqualTo("not during business hours");
+  }
+
+  @Test
+  void anExpiredApprovalIsRefused(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    env.sleep(Duration.ofMinutes(1));
+    String past = Instant.ofEpochMilli(env.currentTimeMillis()).minusSeconds(30).toString();
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), null, past));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(wf.approvals().get(0).decisions().get(0)).contains("expired");
+    assertThat(wf.approvals().get(0).open()).isTrue();
+    wf.reject(new ApprovalDecision("scale-down", "alice", null, "cancelling my own run", null));
+    assertThat(result(wf).approved()).isFalse();
+  }
+
+  @Test
+  void aGateThatWaitsTooLongEscalatesAndKeepsWaiting(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    env.sleep(Duration.ofHours(5)); // two escalations at 2 h and 4 h
+    verify(escalation, times(2)).escalate(any());
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), null, null));
+    assertThat(result(wf).approved()).isTrue();
+  }
+
+  @Test
+  void aGateWhosePolicyIsAbortEndsRejectedAfterEscalating(WorkflowClient client, Worker worker) {
+    GateRequest abort =
+        new GateRequest("swap", "rename link_users to link_users_pre_restore", "target link", "swap", Duration.ofHours(2), OnTimeout.ABORT);
+    GatedWorkflow wf = start(client, worker, abort);
+    GateOutcome outcome = result(wf);
+    assertThat(outcome.approved()).isFalse();
+    assertThat(outcome.decidedBy()).isEqualTo("timeout");
+    assertThat(outcome.comment()).contains("nothing was changed");
+    verify(escalation, times(1)).escalate(any());
+  }
+}
