@@ -25,7 +25,6 @@ import io.pgrunbooks.workflows.assessment.ReadinessState;
 import io.pgrunbooks.workflows.assessment.Scenario;
 import io.pgrunbooks.workflows.assessment.Severity;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -89,13 +88,7 @@ class AssessmentAgainstRealPostgresTest {
             new ReadinessProbe(connector),
             new ClusterHostings(List.of(new LocalClusterHosting())));
     env = TestWorkflowEnvironment.newInstance();
-    RunbookSearchAttributes.ALL.forEach(
-        (name, type) ->
-            env.registerSearchAttribute(
-                name,
-                type.equals("Bool")
-                    ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL
-                    : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(AssessDatabaseHealthWorkflowImpl.class);
     worker.registerActivitiesImplementations(new TargetActivitiesImpl(registry), activities);

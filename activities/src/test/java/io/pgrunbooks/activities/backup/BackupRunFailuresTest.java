@@ -21,7 +21,6 @@ import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.BackupRunResult;
 import io.pgrunbooks.workflows.backup.DatabaseBackup;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -95,10 +94,7 @@ class BackupRunFailuresTest {
     SecretResolver secrets = new SecretResolver(() -> null);
     meters = new SimpleMeterRegistry();
     env = TestWorkflowEnvironment.newInstance();
-    RunbookSearchAttributes.ALL.forEach(
-        (name, type) ->
-            env.registerSearchAttribute(
-                name, type.equals("Bool") ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker("backup-failures");
     worker.registerWorkflowImplementationTypes(BackupDatabasesWorkflowImpl.class, BackupDatabaseWorkflowImpl.class);
     worker.registerActivitiesImplementations(

@@ -1,7 +1,9 @@
 package io.pgrunbooks.workflows.common;
 
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Custom search attributes of every run, so that the Web UI and the API can filter by runbook,
@@ -37,6 +39,20 @@ public final class RunbookSearchAttributes {
           SEVERITY.getName(), "Keyword",
           AWAITING_APPROVAL.getName(), "Bool",
           REQUESTED_BY.getName(), "Keyword");
+
+  /**
+   * Every attribute with its indexed type, for registering them on a server that is not started
+   * with them (temporal-testing's in-memory server: {@code forEachIndexed(env::registerSearchAttribute)}).
+   */
+  public static void forEachIndexed(BiConsumer<String, IndexedValueType> register) {
+    ALL.forEach(
+        (name, type) ->
+            register.accept(
+                name,
+                type.equals("Bool")
+                    ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL
+                    : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+  }
 
   private RunbookSearchAttributes() {}
 }

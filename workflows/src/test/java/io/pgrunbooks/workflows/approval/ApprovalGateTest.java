@@ -9,7 +9,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.withSettings;
 
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -39,10 +38,7 @@ class ApprovalGateTest {
 
   @BeforeEach
   void worker(TestWorkflowEnvironment env, Worker worker) {
-    RunbookSearchAttributes.ALL.forEach(
-        (name, type) ->
-            env.registerSearchAttribute(
-                name, type.equals("Bool") ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     worker.registerActivitiesImplementations(escalation);
     env.start();
   }

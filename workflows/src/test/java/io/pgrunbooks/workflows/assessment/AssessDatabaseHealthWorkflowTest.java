@@ -49,13 +49,7 @@ class AssessDatabaseHealthWorkflowTest {
 
   @BeforeEach
   void healthyCluster(TestWorkflowEnvironment env, Worker worker) {
-    RunbookSearchAttributes.ALL.forEach(
-        (name, type) ->
-            env.registerSearchAttribute(
-                name,
-                type.equals("Bool")
-                    ? io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL
-                    : io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Findings h = Fixtures.healthy();
     when(targets.describeTarget("link")).thenReturn(Fixtures.profile(Hosting.KUBERNETES));
     when(checks.checkReadiness("link")).thenReturn(h.readiness());

@@ -17,7 +17,6 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -63,13 +62,7 @@ class BackupDatabasesWorkflowTest {
 
   @BeforeEach
   void worker(TestWorkflowEnvironment env, Worker worker) {
-    RunbookSearchAttributes.ALL.forEach(
-        (name, type) ->
-            env.registerSearchAttribute(
-                name,
-                type.equals("Bool")
-                    ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL
-                    : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     when(activities.planBackup(any(), anyString()))
         .thenAnswer(inv -> plan(inv.getArgument(1), 2));
     when(activities.backupDatabase(any(), anyString()))

@@ -12,7 +12,6 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -46,10 +45,7 @@ class VerifyBackupWorkflowTest {
 
   @BeforeEach
   void worker(TestWorkflowEnvironment env, Worker worker) {
-    RunbookSearchAttributes.ALL.forEach(
-        (name, type) ->
-            env.registerSearchAttribute(
-                name, type.equals("Bool") ? IndexedValueType.INDEXED_VALUE_TYPE_BOOL : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     when(activities.loadBackupSet(eq("link"), any()))
         .thenReturn(new BackupSet("link", "backups", "m.json", "20261122_101500", "env:OLD_KEY", "abcd", List.of(USERS, CHAT)));
     when(activities.verifyObject(any(), eq(USERS), anyString())).thenReturn(passed(USERS));
