@@ -28,7 +28,8 @@ public final class HostTargets {
         null,
         new HostPlacement(cluster.dataDirectory().toString(), cluster.binDir().toString(), "postgres"),
         null,
-        backup);
+        backup,
+        null);
   }
 
   /** The same, as Spring properties under pgrunbooks.targets.NAME (for a worker process). */

@@ -34,6 +34,14 @@ public record ConnectionTarget(String host, int port, String database, String us
     return new ConnectionTarget(host, port, database, user);
   }
 
+  /** The database of the endpoint's JDBC URL: where admin statements run (postgres when absent). */
+  public static String maintenanceDatabase(Endpoint endpoint) {
+    String path = endpoint.jdbcUrl().substring("jdbc:postgresql://".length());
+    int slash = path.indexOf('/');
+    String db = slash < 0 ? "" : path.substring(slash + 1).split("\\?")[0];
+    return db.isEmpty() ? "postgres" : java.net.URLDecoder.decode(db, StandardCharsets.UTF_8);
+  }
+
   /** JDBC URL of this database (the name percent-encoded, as the driver decodes it). */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/"

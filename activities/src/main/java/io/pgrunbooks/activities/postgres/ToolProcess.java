@@ -57,6 +57,19 @@ public final class ToolProcess implements AutoCloseable {
     return exit;
   }
 
+  /** Waits up to {@code millis} for the tool to exit; true when it has (stderr fully read). */
+  public boolean waitFor(long millis) throws InterruptedException {
+    if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    stderrReader.join(TimeUnit.SECONDS.toMillis(5));
+    return true;
+  }
+
+  public int exitValue() {
+    return process.exitValue();
+  }
+
   /** The last lines the tool wrote to stderr. */
   public String stderr() {
     synchronized (stderrTail) {

@@ -126,6 +126,16 @@ public class ObjectStorage {
     return call(store, key, (s3, bucket) -> s3.getObject(r -> r.bucket(bucket).key(key)));
   }
 
+  /** The first {@code length} bytes of the object (fewer when it is shorter), with one ranged GET. */
+  public byte[] getFirst(String store, String key, int length) {
+    try (InputStream in = call(store, key, (s3, bucket) ->
+        s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=0-" + (length - 1))))) {
+      return in.readNBytes(length);
+    } catch (IOException e) {
+      throw StorageFailures.of(e, store, registry.get(store).bucket(), key);
+    }
+  }
+
   /** Writes a small object in one request (metadata.json, pointers). */
   public void put(String store, String key, byte[] content, String contentType) {
     call(store, key, (s3, bucket) ->

@@ -16,6 +16,7 @@ import java.util.List;
  * @param host where the cluster lives when hosting is host
  * @param thresholds limits for the assessment; defaults when absent
  * @param backup where and how this target's backups go (null: the target has no backups)
+ * @param restore how restores of this target are checked and fed (defaults when absent)
  */
 public record TargetConfig(
     Hosting hosting,
@@ -26,7 +27,8 @@ public record TargetConfig(
     KubernetesPlacement kubernetes,
     HostPlacement host,
     AssessmentThresholds thresholds,
-    BackupSettings backup) {
+    BackupSettings backup,
+    RestoreSettings restore) {
 
   public TargetConfig {
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
@@ -34,6 +36,7 @@ public record TargetConfig(
     applicationDeployments =
         applicationDeployments == null ? List.of() : List.copyOf(applicationDeployments);
     thresholds = thresholds == null ? AssessmentThresholds.defaults() : thresholds;
+    restore = restore == null ? new RestoreSettings(null, null, null, null, null, null) : restore;
   }
 
   /** The role pg_dump and pg_restore log in as: the backup settings' own, else the primary's. */
@@ -118,4 +121,34 @@ public record TargetConfig(
    * @param osUser the operating-system user that owns the cluster (commands run as it)
    */
   public record HostPlacement(String dataDirectory, String binDirectory, String osUser) {}
+
+  /**
+   * Restores of a target ({@code pgrunbooks.targets.<name>.restore}).
+   *
+   * @param checkTables tables whose newest row proves a restore is recent (the seed checks users
+   *     and messages); {@code schema.table} or a name in public; checked where they exist
+   * @param createdAtColumn the column that says when a row was written (default created_at)
+   * @param stagingDirectory where the staged mode decrypts a dump to (default java.io.tmpdir)
+   * @param stagedMinBytes dumps at least this large are staged when the disk has room (default 256 MiB)
+   * @param jobs pg_restore jobs in staged mode (default: the worker's processors)
+   * @param openpgpKeyRingRef reference to an armored OpenPGP secret key ring, for gpg backups made
+   *     to a public key (its passphrase is the restore's keyRef); symmetric gpg needs only keyRef
+   */
+  public record RestoreSettings(
+      List<String> checkTables,
+      String createdAtColumn,
+      String stagingDirectory,
+      Long stagedMinBytes,
+      Integer jobs,
+      String openpgpKeyRingRef) {
+
+    public RestoreSettings {
+      checkTables = checkTables == null ? List.of() : List.copyOf(checkTables);
+      createdAtColumn = createdAtColumn == null || createdAtColumn.isBlank() ? "created_at" : createdAtColumn;
+      stagingDirectory =
+          stagingDirectory == null || stagingDirectory.isBlank() ? System.getProperty("java.io.tmpdir") : stagingDirectory;
+      stagedMinBytes = stagedMinBytes == null || stagedMinBytes < 0 ? 256L << 20 : stagedMinBytes;
+      jobs = jobs == null || jobs < 1 ? Runtime.getRuntime().availableProcessors() : jobs;
+    }
+  }
 }

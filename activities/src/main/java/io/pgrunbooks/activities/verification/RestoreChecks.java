@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /** What a restored scratch database is checked for: row counts and B-tree index integrity. */
-final class RestoreChecks {
+public final class RestoreChecks {
   private RestoreChecks() {}
 
   /** {@code schema.table: expected N, restored M} for every table whose count differs or is missing. */
-  static List<String> rowCountMismatches(Connection scratch, Map<String, Long> expected) throws SQLException {
+  public static List<String> rowCountMismatches(Connection scratch, Map<String, Long> expected) throws SQLException {
     List<String> mismatches = new ArrayList<>();
     try (Statement st = scratch.createStatement()) {
       for (Map.Entry<String, Long> table : expected.entrySet()) {

@@ -291,14 +291,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
 
   /** The database of the primary's JDBC URL (the maintenance database, e.g. postgres). */
   private static String databaseOf(TargetConfig target) {
-    String url = target.primary().jdbcUrl();
-    String path = url.substring("jdbc:postgresql://".length());
-    int slash = path.indexOf('/');
-    if (slash < 0) {
-      return "postgres";
-    }
-    String db = path.substring(slash + 1).split("\\?")[0];
-    return db.isEmpty() ? "postgres" : java.net.URLDecoder.decode(db, StandardCharsets.UTF_8);
+    return ConnectionTarget.maintenanceDatabase(target.primary());
   }
 
   private static MessageDigest sha256() {

@@ -499,7 +499,7 @@ class KubernetesClusterHostingTest {
 
   private static TargetConfig target(KubernetesPlacement placement, List<String> deployments) {
     return new TargetConfig(
-        Hosting.KUBERNETES, null, List.of(), List.of("app"), deployments, placement, null, null, null);
+        Hosting.KUBERNETES, null, List.of(), List.of("app"), deployments, placement, null, null, null, null);
   }
 
   private static PodStatus pod(List<PodStatus> pods, String name) {

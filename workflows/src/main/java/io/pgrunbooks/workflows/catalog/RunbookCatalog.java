@@ -35,8 +35,17 @@ public final class RunbookCatalog {
           "PostgreSQL Backup Failed / Verification Steps",
           List.of());
 
+  public static final RunbookDescriptor RESTORE_FROM_BACKUP =
+      new RunbookDescriptor(
+          "restore-from-backup",
+          io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflow.TYPE,
+          "Restores a database from its newest (or a named) encrypted backup into a new database,"
+              + " verifies it, and swaps it in by renaming; the old database is kept",
+          "Database Failures Response / Database Recovery Procedures / From Automated Backups",
+          List.of("scale-down-and-restore", "swap-databases"));
+
   public static final List<RunbookDescriptor> ALL =
-      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP);
+      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

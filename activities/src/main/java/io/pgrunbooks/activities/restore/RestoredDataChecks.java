@@ -1,0 +1,93 @@
+package io.pgrunbooks.activities.restore;
+
+import io.pgrunbooks.activities.postgres.Identifiers;
+import io.pgrunbooks.activities.verification.RestoreChecks;
+import io.pgrunbooks.workflows.restore.FoundBackup;
+import io.pgrunbooks.workflows.restore.RestoredDataCheck;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's {@code SELECT count(*) FROM users} and {@code SELECT MAX(created_at) FROM messages},
+ * for every table and every configured table, compared with the backup's record.
+ */
+final class RestoredDataChecks {
+  private RestoredDataChecks() {}
+
+  static RestoredDataCheck check(Connection restored, FoundBackup backup, List<String> checkTables, String column)
+      throws SQLException {
+    Map<String, Long> counts = countRows(restored);
+    List<String> mismatches = new ArrayList<>(RestoreChecks.rowCountMismatches(restored, backup.recordedRowCounts()));
+    if (counts.isEmpty()) {
+      mismatches.add("the restored database has no tables");
+    }
+    Map<String, String> newest = new LinkedHashMap<>();
+    for (String table : checkTables) {
+      String qualified = table.contains(".") ? table : "public." + table;
+      if (!hasColumn(restored, qualified, column)) {
+        continue; // configured for the target, but a table of another database
+      }
+      int dot = qualified.indexOf('.');
+      try (Statement st = restored.createStatement();
+          ResultSet rs = st.executeQuery("select max(" + Identifiers.quote(column) + ")::text from "
+              + Identifiers.qualified(qualified.substring(0, dot), qualified.substring(dot + 1)))) {
+        rs.next();
+        newest.put(qualified, rs.getString(1));
+      }
+      String recorded = backup.recordedNewest().get(qualified);
+      if (recorded != null && !recorded.equals(newest.get(qualified))) {
+        mismatches.add(qualified + ": newest " + column + " recorded " + recorded + ", restored " + newest.get(qualified));
+      }
+    }
+    return new RestoredDataCheck(
+        counts, newest, mismatches, !backup.recordedRowCounts().isEmpty() || !backup.recordedNewest().isEmpty());
+  }
+
+  static Map<String, Long> countRows(Connection connection) throws SQLException {
+    List<String[]> tables = new ArrayList<>();
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery(
+            """
+            select n.nspname, c.relname
+              from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where c.relkind in ('r', 'p')
+               and n.nspname not in ('pg_catalog', 'information_schema')
+               and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+             order by 1, 2
+            """)) {
+      while (rs.next()) {
+        tables.add(new String[] {rs.getString(1), rs.getString(2)});
+      }
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (Statement st = connection.createStatement()) {
+      for (String[] t : tables) {
+        try (ResultSet rs = st.executeQuery("select count(*) from " + Identifiers.qualified(t[0], t[1]))) {
+          rs.next();
+          counts.put(t[0] + "." + t[1], rs.getLong(1));
+        }
+      }
+    }
+    return counts;
+  }
+
+  private static boolean hasColumn(Connection connection, String qualified, String column) throws SQLException {
+    int dot = qualified.indexOf('.');
+    try (PreparedStatement st = connection.prepareStatement(
+        "select 1 from information_schema.columns where table_schema = ? and table_name = ? and column_name = ?")) {
+      st.setString(1, qualified.substring(0, dot));
+      st.setString(2, qualified.substring(dot + 1));
+      st.setString(3, column);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+}
