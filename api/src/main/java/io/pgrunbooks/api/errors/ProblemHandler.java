@@ -2,31 +2,63 @@ package io.pgrunbooks.api.errors;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
- * Every error as a problem detail. Spring's handler covers malformed bodies, wrong methods and
- * media types (all 4xx); ours adds bad input, unknown names, and Temporal being unreachable (503,
- * since retrying later helps). Anything else is logged and answered without a stack trace.
+ * Every error as a problem detail. Spring's handler covers wrong methods and media types (all
+ * 4xx); ours adds malformed bodies with the parser's reason, bad input, refusals (403), conflicts
+ * with the run's state (409), unknown names, and Temporal or a worker being unreachable (503, since
+ * retrying later helps). Anything else is logged and answered without a stack trace.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-  @ExceptionHandler(BadRequest.class)
-  ProblemDetail badRequest(BadRequest e) {
-    return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+  @ExceptionHandler(ApiProblem.class)
+  ProblemDetail api(ApiProblem e) {
+    return problem(e.status(), e.title(), e.getMessage());
   }
 
-  @ExceptionHandler(NotFound.class)
-  ProblemDetail notFound(NotFound e) {
-    return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+  /** Spring's own detail ("Failed to read request") does not say what is wrong; the parser does. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return ResponseEntity.badRequest()
+        .body(problem(HttpStatus.BAD_REQUEST, "Invalid request", unreadable(e.getMostSpecificCause())));
+  }
+
+  /** Syntax errors with their place; type errors by field name, never by Java class. */
+  private static String unreadable(Throwable cause) {
+    if (cause instanceof StreamReadException syntax) {
+      TokenStreamLocation at = syntax.getLocation();
+      return "the request body is not valid JSON: " + syntax.getOriginalMessage()
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+    if (cause instanceof JacksonException mapping) {
+      String field =
+          mapping.getPath().stream()
+              .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
+      return field.isEmpty()
+          ? "the request body must be a JSON object"
+          : "'" + field + "' has the wrong type";
+    }
+    return "the request body is missing or is not JSON";
   }
 
   /** The client wraps gRPC errors (WorkflowServiceException and friends); find the status inside. */

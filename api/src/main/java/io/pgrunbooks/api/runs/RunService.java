@@ -1,8 +1,9 @@
 package io.pgrunbooks.api.runs;
 
+import io.pgrunbooks.api.approvals.ApprovalService;
 import io.pgrunbooks.api.errors.BadRequest;
-import io.pgrunbooks.api.errors.NotFound;
 import io.pgrunbooks.api.targets.KnownTargets;
+import io.pgrunbooks.api.temporal.Executions;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.backup.BackupFormat;
 import io.pgrunbooks.workflows.backup.BackupRequest;
@@ -10,8 +11,6 @@ import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.PendingChildExecutionInfo;
@@ -54,12 +53,14 @@ class RunService {
   private final KnownTargets targets;
   private final RunsProperties properties;
   private final Clock clock;
+  private final ApprovalService approvals;
 
-  RunService(WorkflowClient client, KnownTargets targets, RunsProperties properties) {
+  RunService(WorkflowClient client, KnownTargets targets, RunsProperties properties, ApprovalService approvals) {
     this.client = client;
     this.targets = targets;
     this.properties = properties;
     this.clock = Clock.systemUTC();
+    this.approvals = approvals;
   }
 
   RunStarted start(StartRunRequest request, String requestedBy) {
@@ -174,19 +175,10 @@ class RunService {
         .build();
   }
 
-  RunStatus status(String workflowId, int waitSeconds) {
+  /** @param apiBase this API's base URL, for the approval commands of a waiting run */
+  RunStatus status(String workflowId, int waitSeconds, String apiBase) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
-    WorkflowExecutionDescription d;
-    try {
-      d = stub.describe();
-    } catch (WorkflowNotFoundException e) {
-      throw new NotFound("no run with id '" + workflowId + "'");
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new NotFound("no run with id '" + workflowId + "'");
-      }
-      throw e;
-    }
+    WorkflowExecutionDescription d = Executions.describe(client, workflowId);
     Object result = null;
     String failure = null;
     if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING && waitSeconds > 0) {
@@ -212,7 +204,7 @@ class RunService {
         d.getWorkflowType(),
         d.getTypedSearchAttributes().get(RunbookSearchAttributes.TARGET),
         d.getTypedSearchAttributes().get(RunbookSearchAttributes.REQUESTED_BY),
-        statusName(d.getStatus()),
+        Executions.statusName(d.getStatus()),
         d.getTypedSearchAttributes().get(RunbookSearchAttributes.PHASE),
         d.getStaticSummary(),
         time(d.getStartTime()),
@@ -222,7 +214,8 @@ class RunService {
         webUi(workflowId),
         d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
             ? progress(workflowId, d.getRawDescription())
-            : List.of());
+            : List.of(),
+        approvals.pending(d, workflowId, apiBase));
   }
 
   /** Pending activities of the run and of its running children (one level: a run's databases). */
@@ -290,7 +283,7 @@ class RunService {
         m.getWorkflowType(),
         sa.get(RunbookSearchAttributes.TARGET),
         sa.get(RunbookSearchAttributes.REQUESTED_BY),
-        statusName(m.getStatus()),
+        Executions.statusName(m.getStatus()),
         sa.get(RunbookSearchAttributes.PHASE),
         null,
         time(m.getStartTime()),
@@ -298,6 +291,7 @@ class RunService {
         null,
         null,
         webUi(id),
+        List.of(),
         List.of());
   }
 
@@ -323,10 +317,6 @@ class RunService {
       t = t.getCause();
     }
     return why.toString();
-  }
-
-  private static String statusName(WorkflowExecutionStatus s) {
-    return s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
   private static String time(Instant t) {

@@ -1,5 +1,6 @@
 package io.pgrunbooks.api.runs;
 
+import io.pgrunbooks.api.approvals.PendingGate;
 import java.util.List;
 
 /**
@@ -19,6 +20,9 @@ import java.util.List;
  * @param webUiUrl where to see it in the Temporal Web UI
  * @param progress what is running now: activities of the run and of its running children, with
  *     their attempt and last heartbeat (e.g. bytes dumped and uploaded); empty when idle or done
+ * @param awaitingApproval the gates the run waits at: what each would do, its digest, and the exact
+ *     curl and temporal commands to approve or reject it; empty when no person is awaited (and in
+ *     listings)
  */
 public record RunStatus(
     String workflowId,
@@ -33,4 +37,5 @@ public record RunStatus(
     Object result,
     String failure,
     String webUiUrl,
-    List<ActivityProgress> progress) {}
+    List<ActivityProgress> progress,
+    List<PendingGate> awaitingApproval) {}

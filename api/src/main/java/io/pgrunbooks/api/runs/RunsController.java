@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
 @RequestMapping("/api/runs")
@@ -41,10 +42,14 @@ class RunsController {
 
   /**
    * A run's status, and its result once completed. {@code wait=N} waits up to N seconds (at most
-   * 60) for a running run to finish. Workflow ids contain slashes, so the id is the rest of the path.
+   * 60) for a running run to finish; a run waiting at a gate says how to decide. Workflow ids
+   * contain slashes, so the id is the rest of the path.
    */
   @GetMapping("/{*workflowId}")
   RunStatus status(@PathVariable String workflowId, @RequestParam(defaultValue = "0") int wait) {
-    return runs.status(workflowId.startsWith("/") ? workflowId.substring(1) : workflowId, wait);
+    return runs.status(
+        workflowId.startsWith("/") ? workflowId.substring(1) : workflowId,
+        wait,
+        ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString());
   }
 }

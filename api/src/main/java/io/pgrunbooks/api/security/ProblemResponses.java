@@ -36,7 +36,7 @@ final class ProblemResponses {
           HttpStatus.FORBIDDEN,
           "Forbidden",
           "your roles do not allow " + request.getMethod() + " " + request.getRequestURI()
-              + " (reading needs viewer, starting runs needs operator)");
+              + " (reading needs viewer, starting runs needs operator, rejecting needs operator or approver, approving needs approver)");
     };
   }
 

@@ -30,7 +30,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Every endpoint but health needs a bearer token. Reading needs viewer (or any role), starting a
- * run needs operator. No sessions or cookies: each request carries its token, so CSRF does not apply.
+ * run needs operator, rejecting at a gate operator or approver, approving approver. No sessions or
+ * cookies: each request carries its token, so CSRF does not apply.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -46,6 +47,9 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers(HttpMethod.POST, "/api/runs")
                     .hasRole(Roles.OPERATOR)
+                    // Rejecting needs operator or approver; approving needs approver (checked with the body).
+                    .requestMatchers(HttpMethod.POST, "/api/approvals/**")
+                    .hasAnyRole(Roles.OPERATOR, Roles.APPROVER)
                     .requestMatchers(HttpMethod.GET, "/api/**")
                     .hasAnyRole(Roles.VIEWER, Roles.OPERATOR, Roles.APPROVER)
                     .anyRequest()

@@ -69,6 +69,12 @@ class AssessmentEndToEndTest {
     assertThat(result.get("checks")).hasSize(10);
     Histories.save(id, "assess-healthy-host");
 
+    // A read-only runbook has no gates: its audit view is empty, not an error.
+    Http.Response approvals = http.get("/api/approvals/" + id, StackFixture.VIEWER_TOKEN);
+    assertThat(approvals.status()).as(approvals.raw()).isEqualTo(200);
+    assertThat(approvals.body().get("gates")).isEmpty();
+    assertThat(run.get("awaitingApproval")).isEmpty();
+
     Http.Response recent = http.get("/api/runs?runbook=assess-database-health&target=demo", StackFixture.VIEWER_TOKEN);
     assertThat(recent.status()).isEqualTo(200);
     // Visibility is eventually consistent: the run is listed once the server indexed it.

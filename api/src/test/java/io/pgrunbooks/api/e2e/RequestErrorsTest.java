@@ -1,5 +1,6 @@
 package io.pgrunbooks.api.e2e;
 
+import static io.pgrunbooks.api.e2e.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.api.ApiApplication;
@@ -24,14 +25,6 @@ class RequestErrorsTest {
     return new Http(port);
   }
 
-  private static void assertProblem(Http.Response r, int status, String detailContains) {
-    assertThat(r.status()).as(r.raw()).isEqualTo(status);
-    assertThat(r.contentType()).startsWith("application/problem+json");
-    assertThat(r.body().get("status").asInt()).isEqualTo(status);
-    assertThat(r.body().get("detail").asText()).contains(detailContains);
-    assertThat(r.raw()).doesNotContain("Exception").doesNotContain("\tat ");
-  }
-
   @Test
   void anUnknownRunbookIsA400ThatListsTheRunbooks() {
     assertProblem(
@@ -54,6 +47,15 @@ class RequestErrorsTest {
     assertThat(r.status()).as(r.raw()).isEqualTo(400);
     assertThat(r.contentType()).startsWith("application/problem+json");
     assertThat(r.raw()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aFieldOfTheWrongTypeIsNamedNotItsJavaClass() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"backup-databases\",\"target\":\"demo\",\"parallelism\":\"many\"}"),
+        400,
+        "'parallelism' has the wrong type");
   }
 
   @Test

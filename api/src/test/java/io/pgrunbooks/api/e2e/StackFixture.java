@@ -22,6 +22,10 @@ final class StackFixture {
   static final String TASK_QUEUE = "pg-runbooks-e2e";
   static final String OPERATOR_TOKEN = "operator-token-" + java.util.UUID.randomUUID();
   static final String VIEWER_TOKEN = "viewer-token-" + java.util.UUID.randomUUID();
+  /** bob: viewer and approver. */
+  static final String APPROVER_TOKEN = "approver-token-" + java.util.UUID.randomUUID();
+  /** carol: operator and approver, so that she may start a run and, but for it being hers, approve it. */
+  static final String OPERATOR_APPROVER_TOKEN = "operator-approver-token-" + java.util.UUID.randomUUID();
   /** The backup passphrase: it must never show up in any workflow history. */
   static final String BACKUP_PASSPHRASE = "e2e-passphrase-" + java.util.UUID.randomUUID();
   static final List<String> DATABASES = List.of("link_users", "link_chat");
@@ -66,12 +70,19 @@ final class StackFixture {
     registry.add("pgrunbooks.task-queue", () -> TASK_QUEUE);
     registry.add("pgrunbooks.web-ui-url", () -> "http://127.0.0.1:" + TemporalDevServer.shared().uiPort());
     registry.add("pgrunbooks.targets.demo.hosting", () -> "host");
-    registry.add("pgrunbooks.security.tokens[0].name", () -> "alice");
-    registry.add("pgrunbooks.security.tokens[0].token", () -> OPERATOR_TOKEN);
-    registry.add("pgrunbooks.security.tokens[0].roles", () -> "viewer,operator");
-    registry.add("pgrunbooks.security.tokens[1].name", () -> "victor");
-    registry.add("pgrunbooks.security.tokens[1].token", () -> VIEWER_TOKEN);
-    registry.add("pgrunbooks.security.tokens[1].roles", () -> "viewer");
+    // alice operates, victor views, bob approves, carol operates and approves.
+    List<List<String>> tokens =
+        List.of(
+            List.of("alice", OPERATOR_TOKEN, "viewer,operator"),
+            List.of("victor", VIEWER_TOKEN, "viewer"),
+            List.of("bob", APPROVER_TOKEN, "viewer,approver"),
+            List.of("carol", OPERATOR_APPROVER_TOKEN, "viewer,operator,approver"));
+    for (int i = 0; i < tokens.size(); i++) {
+      List<String> t = tokens.get(i);
+      registry.add("pgrunbooks.security.tokens[" + i + "].name", () -> t.get(0));
+      registry.add("pgrunbooks.security.tokens[" + i + "].token", () -> t.get(1));
+      registry.add("pgrunbooks.security.tokens[" + i + "].roles", () -> t.get(2));
+    }
   }
 
   /** The worker's command-line properties: the same Temporal server, task queue and target. */
