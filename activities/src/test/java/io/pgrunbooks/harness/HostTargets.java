@@ -31,6 +31,14 @@ public final class HostTargets {
         backup);
   }
 
+  /** A host target whose WAL is archived into a pgBackRest stanza (point-in-time recovery). */
+  public static TargetConfig withPitr(PostgresCluster cluster, TargetConfig.PitrSettings pitr) {
+    TargetConfig plain = of(cluster, List.of());
+    return new TargetConfig(
+        plain.hosting(), plain.primary(), plain.replicas(), plain.databases(), plain.applicationDeployments(),
+        plain.kubernetes(), plain.host(), plain.thresholds(), plain.backup(), pitr);
+  }
+
   /** The same, as Spring properties under pgrunbooks.targets.NAME (for a worker process). */
   public static Map<String, String> asProperties(String name, PostgresCluster cluster) {
     String prefix = "pgrunbooks.targets." + name + ".";
