@@ -28,8 +28,15 @@ public final class HostTargets {
         null,
         new HostPlacement(cluster.dataDirectory().toString(), cluster.binDir().toString(), "postgres"),
         null,
-        backup,
-        null);
+        backup);
+  }
+
+  /** A host target whose WAL is archived into a pgBackRest stanza (point-in-time recovery). */
+  public static TargetConfig withPitr(PostgresCluster cluster, TargetConfig.PitrSettings pitr) {
+    TargetConfig plain = of(cluster, List.of());
+    return new TargetConfig(
+        plain.hosting(), plain.primary(), plain.replicas(), plain.databases(), plain.applicationDeployments(),
+        plain.kubernetes(), plain.host(), plain.thresholds(), plain.backup(), plain.restore(), pitr);
   }
 
   /** The same, as Spring properties under pgrunbooks.targets.NAME (for a worker process). */

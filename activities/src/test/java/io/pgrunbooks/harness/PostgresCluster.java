@@ -137,6 +137,11 @@ public final class PostgresCluster implements AutoCloseable {
     return dataDirectory;
   }
 
+  /** Where the server's Unix socket is (and the directory holding the cluster). */
+  public Path socketDirectory() {
+    return root;
+  }
+
   public Path binDir() {
     return binDirectory;
   }

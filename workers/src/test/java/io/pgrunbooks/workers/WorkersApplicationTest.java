@@ -2,10 +2,13 @@ package io.pgrunbooks.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgrunbooks.activities.targets.TargetConfig;
+import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.assessment.AssessmentActivities;
 import io.pgrunbooks.workflows.backup.BackupActivities;
 import io.pgrunbooks.workflows.backup.VerificationActivities;
+import io.pgrunbooks.workflows.pitr.PitrActivities;
 import io.pgrunbooks.workflows.targets.TargetActivities;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,9 +19,26 @@ import org.springframework.context.ApplicationContext;
  * The worker's Spring wiring: every activity bean its application.yml registers exists. Workers
  * are not started, so no Temporal server is needed here (the end-to-end tests run the real jar).
  */
-@SpringBootTest(properties = {"spring.temporal.start-workers=false", "server.port=0"})
+@SpringBootTest(
+    properties = {
+      "spring.temporal.start-workers=false",
+      "server.port=0",
+      "pgrunbooks.targets.local.hosting=host",
+      "pgrunbooks.targets.local.primary.jdbc-url=jdbc:postgresql://127.0.0.1:5432/postgres",
+      "pgrunbooks.targets.local.host.data-directory=/var/lib/postgresql/15/main",
+      "pgrunbooks.targets.local.pitr.stanza=main",
+      "pgrunbooks.targets.local.pitr.config-file=/etc/pgbackrest/pgbackrest.conf"
+    })
 class WorkersApplicationTest {
   @Autowired ApplicationContext context;
+
+  @Test
+  void aTargetsPitrBlockIsBound() {
+    TargetConfig.PitrSettings pitr = context.getBean(TargetRegistry.class).get("local").pitr();
+    assertThat(pitr.stanza()).isEqualTo("main");
+    assertThat(pitr.configFile()).isEqualTo("/etc/pgbackrest/pgbackrest.conf");
+    assertThat(pitr.repoPath()).isNull();
+  }
 
   @Test
   void everyRegisteredActivityBeanIsWired() {
@@ -27,5 +47,6 @@ class WorkersApplicationTest {
     assertThat(context.getBean("backupActivitiesImpl")).isInstanceOf(BackupActivities.class);
     assertThat(context.getBean("verificationActivitiesImpl")).isInstanceOf(VerificationActivities.class);
     assertThat(context.getBean("escalationActivitiesImpl")).isInstanceOf(EscalationActivities.class);
+    assertThat(context.getBean("pitrActivitiesImpl")).isInstanceOf(PitrActivities.class);
   }
 }

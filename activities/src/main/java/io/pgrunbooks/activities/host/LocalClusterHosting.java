@@ -1,22 +1,28 @@
 package io.pgrunbooks.activities.host;
 
 import io.pgrunbooks.activities.hosting.ClusterHosting;
+import io.pgrunbooks.activities.postgres.PgBinaries;
 import io.pgrunbooks.activities.targets.TargetConfig;
+import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
 import io.pgrunbooks.workflows.assessment.LogFinding;
 import io.pgrunbooks.workflows.assessment.PodStatus;
 import io.pgrunbooks.workflows.assessment.ResourceUsage;
 import io.pgrunbooks.workflows.assessment.StorageUsage;
 import io.pgrunbooks.workflows.assessment.VolumeStatus;
 import io.pgrunbooks.workflows.targets.Hosting;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -91,6 +97,93 @@ public class LocalClusterHosting implements ClusterHosting {
   public List<LogFinding> applicationLogErrors(
       TargetConfig target, int tailLines, int sinceSeconds, Runnable progress) {
     throw notApplicable(target, "application deployments");
+  }
+
+  @Override
+  public String stopServer(TargetConfig target, Consumer<String> progress) {
+    HostPlacement host = target.host();
+    if (serverRunning(target)) {
+      // -m fast: roll back open transactions and write a shutdown checkpoint, so the directory
+      // kept aside is a cleanly stopped cluster that starts again as it was.
+      OsCommand.Result stop =
+          OsCommand.run(host.osUser(), pgCtl(host, "stop", "-m", "fast", "-w", "-t", "600"), Duration.ofMinutes(11), progress);
+      if (!stop.ok() && serverRunning(target)) {
+        throw ApplicationFailure.newFailure("pg_ctl stop failed: " + stop.tail(3), "StopFailed");
+      }
+    }
+    OsCommand.Result control =
+        OsCommand.run(
+            host.osUser(), List.of(bin(host).resolve("pg_controldata").toString(), "-D", host.dataDirectory()),
+            Duration.ofSeconds(30), null);
+    if (!control.ok()) {
+      throw ApplicationFailure.newFailure("pg_controldata failed: " + control.tail(3), "StopFailed");
+    }
+    String state = controlValue(control.stdout(), "Database cluster state");
+    if (!"shut down".equals(state)) {
+      throw ApplicationFailure.newFailure(
+          "the cluster at " + host.dataDirectory() + " is stopped but not cleanly (state: " + state + ")", "StopFailed");
+    }
+    return controlValue(control.stdout(), "Latest checkpoint location");
+  }
+
+  @Override
+  public void startServer(TargetConfig target, String logFile, String serverOptions) {
+    if (serverRunning(target)) {
+      return;
+    }
+    HostPlacement host = target.host();
+    List<String> command = new ArrayList<>(pgCtl(host, "start", "-W", "-l", logFile));
+    if (serverOptions != null && !serverOptions.isBlank()) {
+      command.addAll(List.of("-o", serverOptions));
+    }
+    OsCommand.Result start = OsCommand.run(host.osUser(), command, Duration.ofSeconds(60), null);
+    if (!start.ok()) {
+      throw ApplicationFailure.newFailure("pg_ctl start failed: " + start.tail(3), "StartFailed");
+    }
+    // -W returns before the postmaster wrote its pid file; until then status says "not running".
+    for (int i = 0; i < 30 && !serverRunning(target); i++) {
+      sleep(1_000);
+    }
+    if (!serverRunning(target)) {
+      throw ApplicationFailure.newFailure("the server did not start: see " + logFile, "StartFailed");
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the server", e);
+    }
+  }
+
+  @Override
+  public boolean serverRunning(TargetConfig target) {
+    // pg_ctl status: 0 running, 3 not running, 4 no data directory.
+    HostPlacement host = target.host();
+    return OsCommand.run(host.osUser(), pgCtl(host, "status"), Duration.ofSeconds(30), null).ok();
+  }
+
+  private static List<String> pgCtl(HostPlacement host, String... args) {
+    List<String> command = new ArrayList<>(List.of(bin(host).resolve("pg_ctl").toString(), "-D", host.dataDirectory()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static Path bin(HostPlacement host) {
+    return host.binDirectory() == null || host.binDirectory().isBlank()
+        ? PgBinaries.directory(null)
+        : Path.of(host.binDirectory());
+  }
+
+  /** A field of pg_controldata's output ({@code Name:   value}). */
+  static String controlValue(String output, String name) {
+    return output.lines()
+        .filter(l -> l.startsWith(name + ":"))
+        .map(l -> l.substring(name.length() + 1).trim())
+        .findFirst()
+        .orElse(null);
   }
 
   private static NotApplicable notApplicable(TargetConfig target, String what) {

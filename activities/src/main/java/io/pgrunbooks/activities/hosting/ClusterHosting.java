@@ -8,6 +8,7 @@ import io.pgrunbooks.workflows.assessment.StorageUsage;
 import io.pgrunbooks.workflows.assessment.VolumeStatus;
 import io.pgrunbooks.workflows.targets.Hosting;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Hosting-level steps of the runbooks. A step that has no meaning for a hosting (pods of a cluster
@@ -36,6 +37,25 @@ public interface ClusterHosting {
    */
   List<LogFinding> applicationLogErrors(
       TargetConfig target, int tailLines, int sinceSeconds, Runnable progress);
+
+  /**
+   * Stops the database server so that its data directory may be moved (host: {@code pg_ctl stop
+   * -m fast}; kubernetes: the primary's StatefulSet scaled to 0). Nothing when it is down already.
+   * {@code progress} is called every few seconds while it waits.
+   *
+   * @return the LSN of the shutdown checkpoint, or null where the hosting cannot read it
+   */
+  String stopServer(TargetConfig target, Consumer<String> progress);
+
+  /**
+   * Starts the server (which recovers when its data directory asks for it) without waiting for it
+   * to accept connections; nothing when it runs. Host: {@code pg_ctl start -l logFile -o
+   * serverOptions}; kubernetes: the StatefulSet scaled to 1 (the pod keeps its own log and options).
+   */
+  void startServer(TargetConfig target, String logFile, String serverOptions);
+
+  /** Whether the server process runs (host: pg_ctl status; kubernetes: the primary pod exists). */
+  boolean serverRunning(TargetConfig target);
 
   /** Thrown for a step that does not apply to a hosting. */
   final class NotApplicable extends RuntimeException {

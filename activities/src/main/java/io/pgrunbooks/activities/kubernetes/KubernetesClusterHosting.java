@@ -11,6 +11,7 @@ import io.pgrunbooks.workflows.assessment.StorageUsage;
 import io.pgrunbooks.workflows.assessment.VolumeStatus;
 import io.pgrunbooks.workflows.targets.Hosting;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +28,7 @@ public class KubernetesClusterHosting implements ClusterHosting {
   private final PodResourceUsage resources;
   private final DiskUsageInPod disk;
   private final ApplicationLogScan logs;
+  private final StatefulSetScale scale;
 
   public KubernetesClusterHosting(Supplier<KubernetesClient> kubernetes) {
     this.pods = new DatabasePods(kubernetes);
@@ -34,6 +36,7 @@ public class KubernetesClusterHosting implements ClusterHosting {
     this.resources = new PodResourceUsage(kubernetes);
     this.disk = new DiskUsageInPod(kubernetes);
     this.logs = new ApplicationLogScan(kubernetes);
+    this.scale = new StatefulSetScale(kubernetes);
   }
 
   @Override
@@ -74,5 +77,23 @@ public class KubernetesClusterHosting implements ClusterHosting {
         tailLines,
         sinceSeconds,
         progress);
+  }
+
+  /** The shutdown checkpoint's LSN would need an exec into the (then gone) pod: null. */
+  @Override
+  public String stopServer(TargetConfig target, Consumer<String> progress) {
+    scale.scaleDown(Placements.of(target), progress);
+    return null;
+  }
+
+  /** Log file and options are the pod's own: the StatefulSet's spec says them. */
+  @Override
+  public void startServer(TargetConfig target, String logFile, String serverOptions) {
+    scale.scaleUp(Placements.of(target));
+  }
+
+  @Override
+  public boolean serverRunning(TargetConfig target) {
+    return scale.podExists(Placements.of(target));
   }
 }

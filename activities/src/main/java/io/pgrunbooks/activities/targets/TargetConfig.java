@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.targets;
 import io.pgrunbooks.workflows.targets.AssessmentThresholds;
 import io.pgrunbooks.workflows.targets.Hosting;
 import java.util.List;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * One PostgreSQL cluster as configured under {@code pgrunbooks.targets.<name>}.
@@ -17,6 +18,7 @@ import java.util.List;
  * @param thresholds limits for the assessment; defaults when absent
  * @param backup where and how this target's backups go (null: the target has no backups)
  * @param restore how restores of this target are checked and fed (defaults when absent)
+ * @param pitr the target's pgBackRest stanza for point-in-time recovery (null: none)
  */
 public record TargetConfig(
     Hosting hosting,
@@ -28,8 +30,25 @@ public record TargetConfig(
     HostPlacement host,
     AssessmentThresholds thresholds,
     BackupSettings backup,
-    RestoreSettings restore) {
+    RestoreSettings restore,
+    PitrSettings pitr) {
 
+  /** A target with default restore settings and without point-in-time recovery. */
+  public TargetConfig(
+      Hosting hosting,
+      Endpoint primary,
+      List<Endpoint> replicas,
+      List<String> databases,
+      List<String> applicationDeployments,
+      KubernetesPlacement kubernetes,
+      HostPlacement host,
+      AssessmentThresholds thresholds,
+      BackupSettings backup) {
+    this(hosting, primary, replicas, databases, applicationDeployments, kubernetes, host, thresholds, backup, null, null);
+  }
+
+  /** The constructor configuration binds to (the record has a second one). */
+  @ConstructorBinding
   public TargetConfig {
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
     databases = databases == null ? List.of() : List.copyOf(databases);
@@ -112,6 +131,18 @@ public record TargetConfig(
       storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD_IA" : storageClass;
     }
   }
+
+  /**
+   * Point-in-time recovery with pgBackRest ({@code pgrunbooks.targets.<name>.pitr}). The cluster
+   * archives its WAL with pgBackRest's archive-push into this stanza; pgBackRest runs as the
+   * host's OS user, with the data directory as its pg-path.
+   *
+   * @param stanza the pgBackRest stanza, e.g. {@code main}
+   * @param configFile pgbackrest.conf (null: pgBackRest's default, /etc/pgbackrest/pgbackrest.conf
+   *     or /etc/pgbackrest.conf)
+   * @param repoPath repo1-path, when pgbackrest.conf does not say it or says something else
+   */
+  public record PitrSettings(String stanza, String configFile, String repoPath) {}
 
   /**
    * Host placement: PostgreSQL on this machine.

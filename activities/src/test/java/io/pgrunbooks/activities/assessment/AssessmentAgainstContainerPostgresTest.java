@@ -39,7 +39,7 @@ class AssessmentAgainstContainerPostgresTest {
         new TargetConfig(
             Hosting.HOST,
             new TargetConfig.Endpoint(postgres.getJdbcUrl(), postgres.getUsername(), "file:" + password),
-            List.of(), List.of(), List.of(), null, null, null, null, null);
+            List.of(), List.of(), List.of(), null, null, null, null);
     TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("container", target)));
     SecretResolver secrets = new SecretResolver(() -> null);
     PostgresConnector connector = new PostgresConnector(secrets);

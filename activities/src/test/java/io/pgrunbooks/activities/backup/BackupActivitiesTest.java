@@ -264,7 +264,7 @@ class BackupActivitiesTest {
           new TargetConfig(
               down.hosting(),
               new TargetConfig.Endpoint(cluster.jdbcUrl("postgres"), "postgres", "file:" + wrongPassword),
-              List.of(), List.of("link_users"), List.of(), null, down.host(), null, down.backup(), null);
+              List.of(), List.of("link_users"), List.of(), null, down.host(), null, down.backup());
       env.close();
       TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("down", down, "wrong", wrong)));
       SecretResolver secrets = new SecretResolver(() -> null);

@@ -81,7 +81,7 @@ class BackupRunFailuresTest {
     TargetConfig wrongPw =
         new TargetConfig(
             good.hosting(), new TargetConfig.Endpoint(cluster.jdbcUrl("postgres"), "postgres", "file:" + wrongPassword),
-            List.of(), List.of("link_users"), List.of(), null, good.host(), null, backup(TestStores.GOOD), null);
+            List.of(), List.of("link_users"), List.of(), null, good.host(), null, backup(TestStores.GOOD));
     TargetRegistry registry =
         new TargetRegistry(
             new TargetsProperties(

@@ -489,6 +489,29 @@ class KubernetesClusterHostingTest {
         deployments);
   }
 
+  @Test
+  void stoppingScalesThePrimarysStatefulSetToZeroAndStartingScalesItBackToOne() {
+    client.apps().statefulSets().inNamespace(NS)
+        .resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+            .withNewMetadata().withName("postgres-primary").withNamespace(NS).endMetadata()
+            .withNewSpec().withReplicas(1).endSpec()
+            .build())
+        .create();
+    TargetConfig target = target("app=postgres", "postgres");
+    assertThat(hosting.serverRunning(target)).isTrue();
+    client.pods().inNamespace(NS).withName("postgres-primary-0").delete(); // what the StatefulSet controller does
+
+    assertThat(hosting.stopServer(target, progress -> {})).isNull();
+    assertThat(replicas()).isZero();
+    assertThat(hosting.serverRunning(target)).isFalse();
+    hosting.startServer(target, null, null);
+    assertThat(replicas()).isEqualTo(1);
+  }
+
+  private int replicas() {
+    return client.apps().statefulSets().inNamespace(NS).withName("postgres-primary").get().getSpec().getReplicas();
+  }
+
   private static TargetConfig target(String podSelector, String volumeMatch) {
     return target(
         new KubernetesPlacement(
@@ -499,7 +522,7 @@ class KubernetesClusterHostingTest {
 
   private static TargetConfig target(KubernetesPlacement placement, List<String> deployments) {
     return new TargetConfig(
-        Hosting.KUBERNETES, null, List.of(), List.of("app"), deployments, placement, null, null, null, null);
+        Hosting.KUBERNETES, null, List.of(), List.of("app"), deployments, placement, null, null, null);
   }
 
   private static PodStatus pod(List<PodStatus> pods, String name) {

@@ -44,8 +44,17 @@ public final class RunbookCatalog {
           "Database Failures Response / Database Recovery Procedures / From Automated Backups",
           List.of("scale-down-and-restore", "swap-databases"));
 
+  public static final RunbookDescriptor RECOVER_TO_POINT_IN_TIME =
+      new RunbookDescriptor(
+          "recover-to-point-in-time",
+          io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflow.TYPE,
+          "pgBackRest point-in-time recovery: the target checked against the archive, the old data"
+              + " directory moved aside, restore, replay to the target, proof of where it stopped",
+          "Database Failures Response / Point-in-Time Recovery (PITR)",
+          List.of(io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflow.GATE));
+
   public static final List<RunbookDescriptor> ALL =
-      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP);
+      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, RECOVER_TO_POINT_IN_TIME);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();
