@@ -2,6 +2,7 @@ package io.pgrunbooks.api.runs;
 
 import io.pgrunbooks.api.approvals.ApprovalService;
 import io.pgrunbooks.api.errors.BadRequest;
+import io.pgrunbooks.api.errors.Conflict;
 import io.pgrunbooks.api.targets.KnownTargets;
 import io.pgrunbooks.api.temporal.Executions;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
@@ -77,8 +78,13 @@ class RunService {
     if (!targets.contains(request.target())) {
       throw new BadRequest("unknown target '" + request.target() + "'; one of " + targets.names());
     }
-    Object input = input(runbook, request, requestedBy);
-    String baseId = runbook.name() + "/" + request.target() + "/" + ID_TIME.format(clock.instant());
+    Object input = RunInputs.of(runbook, request, requestedBy);
+    boolean destructive = RunInputs.isDestructive(runbook, request);
+    // One destructive run per target: they share one workflow id, which the server lets only one
+    // running execution hold, whatever the runbook (a restore and a PITR must not overlap either).
+    String baseId = destructive
+        ? "destructive/" + request.target()
+        : runbook.name() + "/" + request.target() + "/" + ID_TIME.format(clock.instant());
     // Read-only runs may start twice in one second: the second gets a suffix rather than an error.
     for (int attempt = 1; ; attempt++) {
       String workflowId = attempt == 1 ? baseId : baseId + "-" + attempt;
@@ -96,6 +102,9 @@ class RunService {
             "/api/runs/" + workflowId,
             webUi(workflowId));
       } catch (WorkflowExecutionAlreadyStarted e) {
+        if (destructive) {
+          throw new Conflict(holderOf(workflowId, request.target()));
+        }
         if (attempt >= 20) {
           throw e;
         }
@@ -103,60 +112,6 @@ class RunService {
     }
   }
 
-  private static Object input(RunbookDescriptor runbook, StartRunRequest request, String requestedBy) {
-    if (runbook.equals(RunbookCatalog.ASSESS_DATABASE_HEALTH)) {
-      refuseBackupOptions(runbook, request);
-      return new AssessmentRequest(request.target(), requestedBy);
-    }
-    if (runbook.equals(RunbookCatalog.BACKUP_DATABASES)) {
-      requireReference(request.keyRef());
-      if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > 16)) {
-        throw new BadRequest("'parallelism' must be between 1 and 16");
-      }
-      return new BackupRequest(
-          request.target(),
-          request.databases() == null ? List.of() : request.databases(),
-          backupFormat(request.format()),
-          request.parallelism() == null ? 0 : request.parallelism(),
-          request.keyRef(),
-          requestedBy);
-    }
-    if (runbook.equals(RunbookCatalog.VERIFY_BACKUP)) {
-      requireReference(request.keyRef());
-      return new VerifyRequest(
-          request.target(), request.metadataKey(), request.databases() == null ? List.of() : request.databases(),
-          request.keyRef(), requestedBy);
-    }
-    throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
-  }
-
-  private static final Pattern SECRET_REF =
-      Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+|k8s:[a-z0-9.-]+/[a-z0-9.-]+/[A-Za-z0-9._-]+)");
-
-  /** A passphrase pasted where its reference belongs must not reach workflow history. */
-  private static void requireReference(String keyRef) {
-    if (keyRef != null && !SECRET_REF.matcher(keyRef).matches()) {
-      throw new BadRequest("'keyRef' must be a reference (env:NAME, file:/path or k8s:namespace/secret/key), not a key");
-    }
-  }
-
-  private static BackupFormat backupFormat(String format) {
-    if (format == null || format.isBlank()) {
-      return null;
-    }
-    try {
-      return BackupFormat.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("unknown format '" + format + "'; one of [compatible, fast]");
-    }
-  }
-
-  private static void refuseBackupOptions(RunbookDescriptor runbook, StartRunRequest request) {
-    if (request.databases() != null || request.format() != null || request.parallelism() != null
-        || request.keyRef() != null || request.metadataKey() != null) {
-      throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
-    }
-  }
 
   private WorkflowOptions options(
       RunbookDescriptor runbook, String target, String requestedBy, String workflowId) {
@@ -176,6 +131,21 @@ class RunService {
   }
 
   /** @param apiBase this API's base URL, for the approval commands of a waiting run */
+  /** Who holds a target's destructive slot, for the 409 of a second destructive run. */
+  private String holderOf(String workflowId, String target) {
+    String holder;
+    try {
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(workflowId).describe();
+      String by = d.getTypedSearchAttributes().get(RunbookSearchAttributes.REQUESTED_BY);
+      holder = d.getWorkflowType() + " started by " + by + " at " + d.getExecutionTime();
+    } catch (RuntimeException e) {
+      holder = "a run";
+    }
+    return "target " + target + " already has a destructive run going: " + workflowId + " (" + holder
+        + "); only one may change a target at a time. Follow it at /api/runs/" + workflowId
+        + " and start again when it has finished";
+  }
+
   RunStatus status(String workflowId, int waitSeconds, String apiBase) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     WorkflowExecutionDescription d = Executions.describe(client, workflowId);

@@ -13,6 +13,15 @@ import java.util.List;
  * @param parallelism backup-databases: databases dumped at once (default: the target's)
  * @param keyRef backup-databases, verify-backup: reference to the passphrase, never the passphrase
  * @param metadataKey verify-backup: the run's metadata.json (default: the latest)
+ * @param database restore-from-backup: the database to restore
+ * @param objectKey restore-from-backup: the backup object (default: the database's newest)
+ * @param mode restore-from-backup: {@code auto} (default), {@code streamed} or {@code staged}
+ * @param dryRun restore-from-backup, recover-to-point-in-time: plan every step, change nothing
+ * @param targetTime recover-to-point-in-time: RFC 3339, e.g. {@code 2026-11-22T12:00:00Z}
+ * @param checkDatabase recover-to-point-in-time: where checkSql runs
+ * @param checkSql recover-to-point-in-time: a read-only query returning one value, run after recovery
+ * @param approvalTimeoutSeconds restore-from-backup: how long a gate waits before escalating (default 1800)
+ * @param abortOnApprovalTimeout restore-from-backup: end the run when nobody decided in time (default: keep waiting)
  */
 public record StartRunRequest(
     String runbook,
@@ -21,4 +30,13 @@ public record StartRunRequest(
     String format,
     Integer parallelism,
     String keyRef,
-    String metadataKey) {}
+    String metadataKey,
+    String database,
+    String objectKey,
+    String mode,
+    Boolean dryRun,
+    String targetTime,
+    String checkDatabase,
+    String checkSql,
+    Long approvalTimeoutSeconds,
+    Boolean abortOnApprovalTimeout) {}

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.pitr;
 
+import io.pgrunbooks.workflows.applications.ApplicationScaling;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.ApprovalGate;
 import io.pgrunbooks.workflows.approval.GateOutcome;
@@ -27,6 +28,7 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
       DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
   private final ApprovalGate gate = new ApprovalGate();
+  private final ApplicationScaling applications = new ApplicationScaling();
 
   private final PitrActivities steps =
       Workflow.newActivityStub(PitrActivities.class, PitrTimeouts.QUICK, PitrTimeouts.PER_STEP);
@@ -39,6 +41,8 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
     // 1. Validate the target time against the recoverable window, before anything stops.
     RunProgress.enter("validate", "Checking " + request.targetTime() + " against what the archive of " + request.target() + " can recover");
     RecoveryPlan plan = steps.planRecovery(request, label);
+    RunProgress.enter("record-replicas", "Recording the applications' replica counts");
+    applications.record(request.target());
     if (request.dryRun()) {
       for (String step : plan.steps()) {
         RunProgress.enter("dry-run", "Dry run, would: " + step);
@@ -53,7 +57,7 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
         gate.await(
             new GateRequest(
                 GATE,
-                "stop " + plan.target() + ", move " + plan.dataDirectory() + " aside to " + plan.asideDirectory()
+                ApplicationScaling.describe(applications.recorded(), true) + "; stop " + plan.target() + ", move " + plan.dataDirectory() + " aside to " + plan.asideDirectory()
                     + ", restore backup " + plan.backupSet() + " and replay WAL to " + plan.targetTime()
                     + ". Lost: " + plan.atRisk().describe(),
                 "target " + plan.target() + " (stanza " + plan.stanza() + ")",
@@ -67,8 +71,17 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
           "rejected by " + decision.decidedBy() + (decision.comment() == null ? "" : ": " + decision.comment())
               + "; nothing was changed");
     }
-    RunProgress.enter("stop", "Stopping " + plan.target());
-    String stoppedAt = steps.stopDatabase(plan);
+    String stoppedAt;
+    try {
+      RunProgress.enter("scale-down", ApplicationScaling.describe(applications.recorded(), true));
+      applications.scaleDown(request.target());
+      RunProgress.enter("stop", "Stopping " + plan.target());
+      stoppedAt = steps.stopDatabase(plan);
+    } catch (ActivityFailure failure) {
+      applications.scaleBack(request.target()); // the data directory was not touched: back as they were
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          message(failure) + ". Nothing was moved or restored; the applications are back at their counts", "RecoveryFailed", failure);
+    }
 
     // 3. Move the data directory aside (never deleted), restore the backup set into its place.
     RecoveryPoint point;
@@ -86,7 +99,9 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
     } catch (ActivityFailure failure) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           message(failure) + ". The data directory as it was before recovery is kept at " + plan.asideDirectory()
-              + "; to go back, stop the server and move it back to " + plan.dataDirectory(),
+              + "; to go back, stop the server and move it back to " + plan.dataDirectory()
+              + ". The applications stay down until the database is back: then "
+              + ApplicationScaling.describe(applications.recorded(), false),
           "RecoveryFailed", failure);
     }
 
@@ -96,6 +111,8 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
       RunProgress.enter("verify", "Running the check query read-only");
       checkValue = steps.runCheckQuery(plan, request.checkDatabase(), request.checkSql());
     }
+    RunProgress.enter("scale-back", ApplicationScaling.describe(applications.recorded(), false));
+    applications.scaleBack(request.target());
     RunProgress.enter("assess", "Assessing " + plan.target() + " after recovery");
     HealthAssessment assessment = assess(plan, request.requestedBy());
     RunProgress.enter("done", "Recovered to " + plan.targetTime() + "; the old data directory is kept at " + aside);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -19,7 +20,7 @@ import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.CheckReport;
-import io.pgrunbooks.workflows.assessment.HealthAssessment;
+import io.pgrunbooks.workflows.assessment.HealthyAssessment;
 import io.pgrunbooks.workflows.assessment.Scenario;
 import io.pgrunbooks.workflows.assessment.Severity;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
@@ -46,20 +47,6 @@ class RecoverToPointInTimeWorkflowTest {
           .setDoNotStart(true)
           .build();
 
-  /** The post-recovery assessment as a child: healthy. */
-  public static class HealthyAssessment implements AssessDatabaseHealthWorkflow {
-    @Override
-    public HealthAssessment assess(AssessmentRequest request) {
-      return new HealthAssessment(request.target(), request.requestedBy(), null, null, Severity.NONE, "none", Scenario.NONE,
-          List.of("healthy"), List.of(), null);
-    }
-
-    @Override
-    public List<CheckReport> checklist() {
-      return List.of();
-    }
-  }
-
   static final RecoveryPlan PLAN =
       new RecoveryPlan(
           "link", "20261122_120000", "main", "2026-11-22T11:00:00Z",
@@ -74,6 +61,8 @@ class RecoverToPointInTimeWorkflowTest {
 
   private final PitrActivities pitr = mock(PitrActivities.class, withSettings().withoutAnnotations());
   private final EscalationActivities escalation = mock(EscalationActivities.class, withSettings().withoutAnnotations());
+  private final io.pgrunbooks.workflows.applications.ApplicationActivities applications =
+      mock(io.pgrunbooks.workflows.applications.ApplicationActivities.class, withSettings().withoutAnnotations());
 
   @BeforeEach
   void worker(TestWorkflowEnvironment env, Worker worker) {
@@ -83,7 +72,9 @@ class RecoverToPointInTimeWorkflowTest {
     when(pitr.moveDataDirectoryAside(PLAN)).thenReturn(PLAN.asideDirectory());
     when(pitr.followRecovery(PLAN)).thenReturn(POINT);
     when(pitr.runCheckQuery(PLAN, "orders", "select count(*) from orders")).thenReturn("42");
-    worker.registerActivitiesImplementations(pitr, escalation);
+    when(applications.recordReplicas("link"))
+        .thenReturn(List.of(new io.pgrunbooks.workflows.applications.DeploymentReplicas("link-services", "api-gateway", 3)));
+    worker.registerActivitiesImplementations(pitr, escalation, applications);
     env.start();
   }
 
@@ -126,20 +117,23 @@ class RecoverToPointInTimeWorkflowTest {
     assertThat(result.recoveryPoint()).isEqualTo(POINT);
     assertThat(result.checkValue()).isEqualTo("42");
     assertThat(result.assessment().severity()).isEqualTo(Severity.NONE);
-    InOrder order = inOrder(pitr);
+    InOrder order = inOrder(pitr, applications);
     order.verify(pitr).planRecovery(any(), anyString());
+    order.verify(applications).scaleDown(eq("link"), any());
     order.verify(pitr).stopDatabase(PLAN);
     order.verify(pitr).moveDataDirectoryAside(PLAN);
     order.verify(pitr).restoreBackup(PLAN);
     order.verify(pitr).startDatabase(PLAN);
     order.verify(pitr).followRecovery(PLAN);
     order.verify(pitr).runCheckQuery(PLAN, "orders", "select count(*) from orders");
+    order.verify(applications).scaleBack(eq("link"), any());
   }
 
   @Test
   void aRejectedGateChangesNothingAndTheRunEndsWithTheReason(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     RecoverToPointInTimeWorkflow wf = start(client, worker, false);
     openGate(env, wf);
+    assertThat(wf.approvals().get(0).description()).contains("scale api-gateway 3 -> 0 in link-services");
     wf.reject(new ApprovalDecision(RecoverToPointInTimeWorkflow.GATE, "bob", null, "restore the one table instead", null));
 
     PitrResult result = result(wf);
@@ -147,6 +141,7 @@ class RecoverToPointInTimeWorkflowTest {
     assertThat(result.message()).contains("bob").contains("restore the one table instead").contains("nothing was changed");
     verify(pitr).planRecovery(any(), anyString());
     verifyNoMoreInteractions(pitr);
+    verify(applications, never()).scaleDown(any(), any());
   }
 
   @Test

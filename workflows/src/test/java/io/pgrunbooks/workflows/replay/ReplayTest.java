@@ -45,7 +45,9 @@ class ReplayTest {
                             AssessDatabaseHealthWorkflowImpl.class,
                             BackupDatabasesWorkflowImpl.class,
                             BackupDatabaseWorkflowImpl.class,
-                            VerifyBackupWorkflowImpl.class)));
+                            VerifyBackupWorkflowImpl.class,
+                            io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflowImpl.class,
+                            io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {

@@ -1,0 +1,128 @@
+package io.pgrunbooks.api.runs;
+
+import io.pgrunbooks.api.errors.BadRequest;
+import io.pgrunbooks.workflows.assessment.AssessmentRequest;
+import io.pgrunbooks.workflows.backup.BackupFormat;
+import io.pgrunbooks.workflows.backup.BackupRequest;
+import io.pgrunbooks.workflows.backup.VerifyRequest;
+import io.pgrunbooks.workflows.catalog.RunbookCatalog;
+import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
+import io.pgrunbooks.workflows.pitr.PitrRequest;
+import io.pgrunbooks.workflows.restore.RestoreMode;
+import io.pgrunbooks.workflows.restore.RestoreRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** A REST start request turned into the runbook's workflow input, or a 400 saying what is wrong. */
+final class RunInputs {
+  private static final Pattern DATABASE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private RunInputs() {}
+
+  static Object of(RunbookDescriptor runbook, StartRunRequest request, String requestedBy) {
+    if (runbook.equals(RunbookCatalog.ASSESS_DATABASE_HEALTH)) {
+      refuseBackupOptions(runbook, request);
+      return new AssessmentRequest(request.target(), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.BACKUP_DATABASES)) {
+      requireReference(request.keyRef());
+      if (request.parallelism() != null && (request.parallelism() < 1 || request.parallelism() > 16)) {
+        throw new BadRequest("'parallelism' must be between 1 and 16");
+      }
+      return new BackupRequest(
+          request.target(),
+          request.databases() == null ? List.of() : request.databases(),
+          backupFormat(request.format()),
+          request.parallelism() == null ? 0 : request.parallelism(),
+          request.keyRef(),
+          requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.VERIFY_BACKUP)) {
+      requireReference(request.keyRef());
+      return new VerifyRequest(
+          request.target(), request.metadataKey(), request.databases() == null ? List.of() : request.databases(),
+          request.keyRef(), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.RESTORE_FROM_BACKUP)) {
+      requireReference(request.keyRef());
+      if (request.database() == null || !DATABASE.matcher(request.database()).matches()) {
+        throw new BadRequest("'database' is required: the database to restore (lower-case letters, digits and _)");
+      }
+      return new RestoreRequest(
+          request.target(), request.database(), blankToNull(request.objectKey()), request.keyRef(), restoreMode(request.mode()),
+          Boolean.TRUE.equals(request.dryRun()), requestedBy, approvalTimeout(request), Boolean.TRUE.equals(request.abortOnApprovalTimeout()));
+    }
+    if (runbook.equals(RunbookCatalog.RECOVER_TO_POINT_IN_TIME)) {
+      if (request.targetTime() == null) {
+        throw new BadRequest("'targetTime' is required: an RFC 3339 time such as 2026-11-22T12:00:00Z");
+      }
+      try {
+        java.time.OffsetDateTime.parse(request.targetTime());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new BadRequest("'targetTime' is not an RFC 3339 time with an offset (e.g. 2026-11-22T12:00:00Z): " + request.targetTime());
+      }
+      return new PitrRequest(
+          request.target(), request.targetTime(), blankToNull(request.checkDatabase()), blankToNull(request.checkSql()),
+          Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
+  }
+
+  private static final Pattern SECRET_REF =
+      Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+|k8s:[a-z0-9.-]+/[a-z0-9.-]+/[A-Za-z0-9._-]+)");
+
+  /** A passphrase pasted where its reference belongs must not reach workflow history. */
+  private static void requireReference(String keyRef) {
+    if (keyRef != null && !SECRET_REF.matcher(keyRef).matches()) {
+      throw new BadRequest("'keyRef' must be a reference (env:NAME, file:/path or k8s:namespace/secret/key), not a key");
+    }
+  }
+
+  private static BackupFormat backupFormat(String format) {
+    if (format == null || format.isBlank()) {
+      return null;
+    }
+    try {
+      return BackupFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("unknown format '" + format + "'; one of [compatible, fast]");
+    }
+  }
+
+  private static void refuseBackupOptions(RunbookDescriptor runbook, StartRunRequest request) {
+    if (request.databases() != null || request.format() != null || request.parallelism() != null
+        || request.keyRef() != null || request.metadataKey() != null || request.database() != null
+        || request.objectKey() != null || request.mode() != null || request.dryRun() != null || request.targetTime() != null) {
+      throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
+    }
+  }
+
+  /** Whether the run changes something (it then needs the target to itself): dry runs do not. */
+  static boolean isDestructive(RunbookDescriptor runbook, StartRunRequest request) {
+    return !runbook.destructiveSteps().isEmpty() && !Boolean.TRUE.equals(request.dryRun());
+  }
+
+  private static RestoreMode restoreMode(String mode) {
+    if (mode == null || mode.isBlank()) {
+      return RestoreMode.AUTO;
+    }
+    try {
+      return RestoreMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("unknown mode '" + mode + "'; one of [auto, streamed, staged]");
+    }
+  }
+
+  private static long approvalTimeout(StartRunRequest request) {
+    Long seconds = request.approvalTimeoutSeconds();
+    if (seconds != null && (seconds < 60 || seconds > 7 * 86400)) {
+      throw new BadRequest("'approvalTimeoutSeconds' must be between 60 and 604800");
+    }
+    return seconds == null ? 0 : seconds;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}
