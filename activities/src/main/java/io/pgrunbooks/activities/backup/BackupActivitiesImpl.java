@@ -139,11 +139,12 @@ public class BackupActivitiesImpl implements BackupActivities {
       String serverVersion = snapshot.serverVersion();
       progress.phase("dumping");
       UploadResult upload;
-      Map<String, Long> rows;
+      DumpSnapshot.Facts facts;
       String sha256;
       try (PgDump dump = PgDump.start(bin, where, password, plan.format(), snapshot.id())) {
         // Counting in the exported snapshot runs beside the dump: same data, no extra wall time.
-        CompletableFuture<Map<String, Long>> counting = countInBackground(snapshot);
+        CompletableFuture<DumpSnapshot.Facts> counting =
+            countInBackground(snapshot, target.restore().checkTables(), target.restore().createdAtColumn());
         Sha256OutputStream[] digest = new Sha256OutputStream[1];
         upload =
             storage.upload(
@@ -167,20 +168,20 @@ public class BackupActivitiesImpl implements BackupActivities {
                   }
                 });
         sha256 = digest[0].hex();
-        rows = join(counting);
+        facts = join(counting);
       }
       long durationMillis = java.time.Duration.between(started, Instant.now()).toMillis();
       BackupManifest manifest =
           new BackupManifest(
               plan.target(), database, key, plan.format(), BackupManifest.Cipher.openssl(plan.iterations()),
               plan.keyRef(), plan.keyId(), upload.bytes(), sha256, progress.dumpedBytes(), serverVersion,
-              pgDumpVersion(bin), snapshot.id(), rows, started.toString(), Instant.now().toString(),
+              pgDumpVersion(bin), snapshot.id(), facts.rows(), facts.newest(), started.toString(), Instant.now().toString(),
               context.getInfo().getAttempt());
       String manifestKey = key + ".manifest.json";
       storage.putText(plan.store(), manifestKey, json.writeValueAsString(manifest), "application/json");
       return new DatabaseBackup(
           database, BackupStatus.SUCCEEDED, key, manifestKey, upload.bytes(), sha256, progress.dumpedBytes(),
-          rows.size(), rows.values().stream().mapToLong(Long::longValue).sum(), durationMillis,
+          facts.rows().size(), facts.rows().values().stream().mapToLong(Long::longValue).sum(), durationMillis,
           context.getInfo().getAttempt(), null, null);
     } catch (SQLException e) {
       throw BackupFailures.of(e, plan.target(), database);
@@ -316,14 +317,15 @@ public class BackupActivitiesImpl implements BackupActivities {
     }
   }
 
-  private static CompletableFuture<Map<String, Long>> countInBackground(DumpSnapshot snapshot) {
-    CompletableFuture<Map<String, Long>> result = new CompletableFuture<>();
+  private static CompletableFuture<DumpSnapshot.Facts> countInBackground(
+      DumpSnapshot snapshot, List<String> newestOf, String column) {
+    CompletableFuture<DumpSnapshot.Facts> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("snapshot-row-counts")
         .start(
             () -> {
               try {
-                result.complete(snapshot.countRows());
+                result.complete(snapshot.facts(newestOf, column));
               } catch (Throwable t) {
                 result.completeExceptionally(t);
               }
@@ -331,7 +333,7 @@ public class BackupActivitiesImpl implements BackupActivities {
     return result;
   }
 
-  private static Map<String, Long> join(CompletableFuture<Map<String, Long>> counting) throws SQLException {
+  private static DumpSnapshot.Facts join(CompletableFuture<DumpSnapshot.Facts> counting) throws SQLException {
     try {
       return counting.get();
     } catch (ExecutionException e) {

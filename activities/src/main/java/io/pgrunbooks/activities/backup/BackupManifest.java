@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What is known about one backup object, stored beside it as {@code <key>.manifest.json}: enough
  * to decrypt it (cipher, key id, not the key), check it (size, SHA-256) and prove a restore (row
- * counts of every table, taken in the dump's own snapshot).
+ * counts of every table and the newest created_at of the target's restore.check-tables, taken in
+ * the dump's own snapshot).
  */
 record BackupManifest(
     String target,
@@ -23,6 +24,7 @@ record BackupManifest(
     String pgDumpVersion,
     String snapshot,
     Map<String, Long> rowCounts,
+    Map<String, String> newestCreatedAt,
     String startedAt,
     String finishedAt,
     int attempt) {

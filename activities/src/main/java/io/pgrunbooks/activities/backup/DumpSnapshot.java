@@ -81,6 +81,13 @@ final class DumpSnapshot implements AutoCloseable {
     return counts;
   }
 
+  /** Row counts and the newest rows of the given tables, both in the dump's snapshot. */
+  record Facts(Map<String, Long> rows, Map<String, String> newest) {}
+
+  Facts facts(List<String> newestOf, String column) throws SQLException {
+    return new Facts(countRows(), io.pgrunbooks.activities.postgres.NewestRows.of(connection, newestOf, column));
+  }
+
   @Override
   public void close() throws SQLException {
     try {

@@ -1,11 +1,11 @@
 package io.pgrunbooks.activities.restore;
 
 import io.pgrunbooks.activities.postgres.Identifiers;
+import io.pgrunbooks.activities.postgres.NewestRows;
 import io.pgrunbooks.activities.verification.RestoreChecks;
 import io.pgrunbooks.workflows.restore.FoundBackup;
 import io.pgrunbooks.workflows.restore.RestoredDataCheck;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,22 +28,11 @@ final class RestoredDataChecks {
     if (counts.isEmpty()) {
       mismatches.add("the restored database has no tables");
     }
-    Map<String, String> newest = new LinkedHashMap<>();
-    for (String table : checkTables) {
-      String qualified = table.contains(".") ? table : "public." + table;
-      if (!hasColumn(restored, qualified, column)) {
-        continue; // configured for the target, but a table of another database
-      }
-      int dot = qualified.indexOf('.');
-      try (Statement st = restored.createStatement();
-          ResultSet rs = st.executeQuery("select max(" + Identifiers.quote(column) + ")::text from "
-              + Identifiers.qualified(qualified.substring(0, dot), qualified.substring(dot + 1)))) {
-        rs.next();
-        newest.put(qualified, rs.getString(1));
-      }
-      String recorded = backup.recordedNewest().get(qualified);
-      if (recorded != null && !recorded.equals(newest.get(qualified))) {
-        mismatches.add(qualified + ": newest " + column + " recorded " + recorded + ", restored " + newest.get(qualified));
+    Map<String, String> newest = NewestRows.of(restored, checkTables, column);
+    for (Map.Entry<String, String> table : newest.entrySet()) {
+      String recorded = backup.recordedNewest().get(table.getKey());
+      if (backup.recordedNewest().containsKey(table.getKey()) && !java.util.Objects.equals(recorded, table.getValue())) {
+        mismatches.add(table.getKey() + ": newest " + column + " recorded " + recorded + ", restored " + table.getValue());
       }
     }
     return new RestoredDataCheck(
@@ -76,18 +65,5 @@ final class RestoredDataChecks {
       }
     }
     return counts;
-  }
-
-  private static boolean hasColumn(Connection connection, String qualified, String column) throws SQLException {
-    int dot = qualified.indexOf('.');
-    try (PreparedStatement st = connection.prepareStatement(
-        "select 1 from information_schema.columns where table_schema = ? and table_name = ? and column_name = ?")) {
-      st.setString(1, qualified.substring(0, dot));
-      st.setString(2, qualified.substring(dot + 1));
-      st.setString(3, column);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next();
-      }
-    }
   }
 }

@@ -179,6 +179,7 @@ class RestoreFromBackupTest {
     assertThat(result.check().comparedWithRecord()).isTrue();
     assertThat(result.check().rowCounts()).containsEntry("public.users", rows);
     assertThat(result.check().newest()).containsKey("public.users");
+    assertThat(result.backup().recordedNewest()).as("recorded at backup time").isEqualTo(result.check().newest());
     assertThat(fingerprint("link_users", "users")).isEqualTo(before);
     assertThat(fingerprint(result.preRestoreDatabase(), "users")).startsWith((rows + 1) + " ");
     assertThat(replicas()).isEqualTo(APPS);
@@ -245,6 +246,27 @@ class RestoreFromBackupTest {
     assertThat(fingerprint("link_users", "users")).isEqualTo(live);
     assertThat(replicas()).isEqualTo(APPS);
     assertThat(databases()).noneMatch(d -> d.contains("_restore_"));
+  }
+
+  @Test
+  void aCopyThatDiffersFromTheBackupsRecordIsKeptButNeverSwappedIn() throws Exception {
+    BackupRunResult backup = backUp(BackupFormat.COMPATIBLE);
+    String manifestKey = backup.databases().stream().filter(d -> d.database().equals("link_users")).findFirst().orElseThrow().manifestKey();
+    String manifest = stores.storage.getText(TestStores.GOOD, manifestKey);
+    stores.storage.putText(TestStores.GOOD, manifestKey,
+        manifest.replaceFirst("\"public.users\"\\s*:\\s*\"[^\"]+\"", "\"public.users\":\"2031-01-01 00:00:00+00\""), "application/json");
+    String live = fingerprint("link_users", "users");
+
+    RestoreFromBackupWorkflow run = start(request("link_users", null, null, RestoreMode.STREAMED, false));
+    approve(run, "scale-down-and-restore");
+
+    assertThatThrownBy(() -> result(run)).isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getOriginalMessage())
+            .contains("stopped at step 'verify'").contains("newest created_at recorded 2031-01-01")
+            .contains("is kept for inspection").contains("link_users is untouched"));
+    assertThat(fingerprint("link_users", "users")).isEqualTo(live);
+    assertThat(replicas()).isEqualTo(APPS);
+    assertThat(databases()).anyMatch(d -> d.startsWith("link_users_restore_"));
   }
 
   @Test
