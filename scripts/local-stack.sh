@@ -117,6 +117,8 @@ pgrunbooks:
       backup:
         store: local
         key-ref: file:$STATE/backup-key
+      restore:
+        check-tables: [users, messages]
   stores:
     local:
       endpoint: http://127.0.0.1:$S3_PORT
