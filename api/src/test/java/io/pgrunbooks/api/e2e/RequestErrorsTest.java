@@ -99,6 +99,29 @@ class RequestErrorsTest {
   }
 
   @Test
+  void aRestoreNeedsAValidDatabaseNameAndMode() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"restore-from-backup\",\"target\":\"demo\"}"),
+        400, "'database' is required");
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"restore-from-backup\",\"target\":\"demo\",\"database\":\"x; drop database y\"}"),
+        400, "lower-case letters, digits and _");
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"restore-from-backup\",\"target\":\"demo\",\"database\":\"link_users\",\"mode\":\"turbo\"}"),
+        400, "unknown mode 'turbo'; one of [auto, streamed, staged]");
+  }
+
+  @Test
+  void aPointInTimeRecoveryNeedsAnRfc3339TargetTime() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"recover-to-point-in-time\",\"target\":\"demo\",\"targetTime\":\"yesterday noon\"}"),
+        400, "'targetTime' is not an RFC 3339 time");
+  }
+
+  @Test
   void noTokenIs401() {
     Http.Response r = http().get("/api/runbooks", null);
     assertProblem(r, 401, "Bearer");
