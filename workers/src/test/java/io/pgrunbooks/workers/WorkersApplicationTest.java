@@ -27,7 +27,9 @@ import org.springframework.context.ApplicationContext;
       "pgrunbooks.targets.local.primary.jdbc-url=jdbc:postgresql://127.0.0.1:5432/postgres",
       "pgrunbooks.targets.local.host.data-directory=/var/lib/postgresql/15/main",
       "pgrunbooks.targets.local.pitr.stanza=main",
-      "pgrunbooks.targets.local.pitr.config-file=/etc/pgbackrest/pgbackrest.conf"
+      "pgrunbooks.targets.local.pitr.config-file=/etc/pgbackrest/pgbackrest.conf",
+      "pgrunbooks.targets.local.restore.check-tables=users,messages",
+      "pgrunbooks.targets.local.restore.staged-min-bytes=1048576"
     })
 class WorkersApplicationTest {
   @Autowired ApplicationContext context;
@@ -41,6 +43,15 @@ class WorkersApplicationTest {
   }
 
   @Test
+  void aTargetsRestoreBlockIsBoundWithDefaultsForTheRest() {
+    TargetConfig.RestoreSettings restore = context.getBean(TargetRegistry.class).get("local").restore();
+    assertThat(restore.checkTables()).containsExactly("users", "messages");
+    assertThat(restore.stagedMinBytes()).isEqualTo(1L << 20);
+    assertThat(restore.createdAtColumn()).isEqualTo("created_at");
+    assertThat(restore.jobs()).isPositive();
+  }
+
+  @Test
   void everyRegisteredActivityBeanIsWired() {
     assertThat(context.getBean("targetActivitiesImpl")).isInstanceOf(TargetActivities.class);
     assertThat(context.getBean("assessmentActivitiesImpl")).isInstanceOf(AssessmentActivities.class);
@@ -48,5 +59,8 @@ class WorkersApplicationTest {
     assertThat(context.getBean("verificationActivitiesImpl")).isInstanceOf(VerificationActivities.class);
     assertThat(context.getBean("escalationActivitiesImpl")).isInstanceOf(EscalationActivities.class);
     assertThat(context.getBean("pitrActivitiesImpl")).isInstanceOf(PitrActivities.class);
+    assertThat(context.getBean("restoreActivitiesImpl")).isInstanceOf(io.pgrunbooks.workflows.restore.RestoreActivities.class);
+    assertThat(context.getBean("applicationActivitiesImpl"))
+        .isInstanceOf(io.pgrunbooks.workflows.applications.ApplicationActivities.class);
   }
 }
