@@ -7,7 +7,6 @@ import io.pgrunbooks.harness.Processes;
 import io.pgrunbooks.harness.RunHistory;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,12 +68,7 @@ public final class AssessmentBench {
 
     String markdown =
         Report.markdown(machine, began, Instant.now(), Report.Machine.loadAverage(), warmups, comparison, crashSamples);
-    System.out.println();
-    System.out.println(markdown);
-    Path out = root.resolve("bench/results/latest.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, markdown);
-    BenchStack.log("written to " + root.relativize(out));
+    Report.write(root, "latest.md", markdown);
     System.exit(0);
   }
 

@@ -95,12 +95,7 @@ public final class BackupBench {
             new BackupReport.Context(machine, began, Instant.now(), loadBefore, Report.Machine.loadAverage(),
                 versions(root), database, generationSeconds, rounds),
             samples, cipher);
-    System.out.println();
-    System.out.println(markdown);
-    Path out = root.resolve("bench/results/backup-latest.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, markdown);
-    BenchStack.log("written to " + root.relativize(out));
+    Report.write(root, "backup-latest.md", markdown);
     System.exit(0);
   }
 

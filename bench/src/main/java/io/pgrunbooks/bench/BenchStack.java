@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -35,9 +36,14 @@ final class BenchStack implements AutoCloseable {
   private static final String BUILD = "run bash bench/run.sh";
 
   final String operatorToken = "bench-operator-" + UUID.randomUUID();
+  /** May approve gates (and view); not the operator, who may not approve a run of theirs. */
+  final String approverToken = "bench-approver-" + UUID.randomUUID();
   final Path logDir;
   private final Path workerJar;
   private final Path apiJar;
+  /** More targets: their names (for the API) and the worker's properties for them. */
+  private final List<String> extraTargets;
+  private final Map<String, String> extraWorkerProperties;
 
   private TemporalDevServer temporal;
   private Thread temporalCleanup;
@@ -48,7 +54,9 @@ final class BenchStack implements AutoCloseable {
   private JavaProcess worker;
   private int apiPort;
 
-  private BenchStack(Path root) {
+  private BenchStack(Path root, List<String> extraTargets, Map<String, String> extraWorkerProperties) {
+    this.extraTargets = List.copyOf(extraTargets);
+    this.extraWorkerProperties = Map.copyOf(extraWorkerProperties);
     String version = version();
     this.workerJar = JavaProcess.requireJar(root.resolve("workers/target/workers-" + version + "-exec.jar"), BUILD);
     this.apiJar = JavaProcess.requireJar(root.resolve("api/target/api-" + version + "-exec.jar"), BUILD);
@@ -67,7 +75,12 @@ final class BenchStack implements AutoCloseable {
 
   /** Starts everything; on failure, stops whatever had started. */
   static BenchStack start(Path root) {
-    BenchStack stack = new BenchStack(root);
+    return start(root, List.of(), Map.of());
+  }
+
+  /** The same, with more host targets configured on the worker (and their names on the API). */
+  static BenchStack start(Path root, List<String> extraTargets, Map<String, String> extraWorkerProperties) {
+    BenchStack stack = new BenchStack(root, extraTargets, extraWorkerProperties);
     try {
       stack.startAll();
       return stack;
@@ -118,6 +131,10 @@ final class BenchStack implements AutoCloseable {
     p.put("pgrunbooks.security.tokens[0].name", "bench");
     p.put("pgrunbooks.security.tokens[0].token", operatorToken);
     p.put("pgrunbooks.security.tokens[0].roles", "viewer,operator");
+    p.put("pgrunbooks.security.tokens[1].name", "bench-approver");
+    p.put("pgrunbooks.security.tokens[1].token", approverToken);
+    p.put("pgrunbooks.security.tokens[1].roles", "viewer,approver");
+    extraTargets.forEach(t -> p.put("pgrunbooks.targets." + t + ".hosting", "host"));
     return p;
   }
 
@@ -127,6 +144,7 @@ final class BenchStack implements AutoCloseable {
     p.put("pgrunbooks.task-queue", TASK_QUEUE);
     p.put("server.port", "0"); // the worker serves actuator; any free port
     p.putAll(HostTargets.asProperties(TARGET, demo));
+    p.putAll(extraWorkerProperties);
     return p;
   }
 

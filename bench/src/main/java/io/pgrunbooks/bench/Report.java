@@ -78,12 +78,7 @@ final class Report {
     double ratio = e2eStats.median() / directStats.median();
 
     md.append("# AssessDatabaseHealth benchmark\n\n");
-    md.append("- Run: ").append(began.truncatedTo(ChronoUnit.SECONDS)).append(" to ")
-        .append(ended.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC)\n");
-    md.append("- Machine: ").append(m.cores()).append(" cores (").append(m.cpu()).append("), shared; load average ")
-        .append(m.loadBefore()).append(" before, ").append(loadAfter).append(" after\n");
-    md.append("- ").append(m.os()).append("; ").append(m.java()).append("; ").append(m.postgres()).append("; ")
-        .append(m.temporal()).append('\n');
+    header(md, m, began, ended, loadAfter, "");
     md.append("- Stack on loopback: Temporal dev server (SQLite), worker jar and API jar each in its own JVM (-Xmx512m), "
         + "one PostgreSQL cluster as target `demo` (host hosting)\n\n");
 
@@ -153,6 +148,26 @@ final class Report {
         + "(\"retry due\", counted from the kill), not by the new worker's start-up; what follows \"retry started\" "
         + "is the probe on a cold JVM and, for the run, the SQL checks and workflow tasks replayed on the new worker.\n");
     return md.toString();
+  }
+
+  /** The run's times and the machine, as list items; {@code more} (e.g. other versions) after the versions. */
+  static void header(StringBuilder md, Machine m, Instant began, Instant ended, String loadAfter, String more) {
+    md.append("- Run: ").append(began.truncatedTo(ChronoUnit.SECONDS)).append(" to ")
+        .append(ended.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC)\n");
+    md.append("- Machine: ").append(m.cores()).append(" cores (").append(m.cpu()).append("), shared; load average ")
+        .append(m.loadBefore()).append(" before, ").append(loadAfter).append(" after\n");
+    md.append("- ").append(m.os()).append("; ").append(m.java()).append("; ").append(m.postgres()).append("; ")
+        .append(m.temporal()).append(more).append('\n');
+  }
+
+  /** Prints the results and writes them to bench/results/{@code file}. */
+  static void write(Path root, String file, String markdown) throws IOException {
+    System.out.println();
+    System.out.println(markdown);
+    Path out = root.resolve("bench/results").resolve(file);
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, markdown);
+    BenchStack.log("written to " + root.relativize(out));
   }
 
   private static void row(StringBuilder md, String name, Stats s) {

@@ -90,7 +90,7 @@ class RestoreEndToEndTest {
     JavaProcess first = StackFixture.startWorker(workerOverrides());
     JavaProcess second = null;
     try {
-      JsonNode backup = finished(http, http.post("/api/runs", StackFixture.OPERATOR_TOKEN,
+      JsonNode backup = E2eRuns.finished(http, http.post("/api/runs", StackFixture.OPERATOR_TOKEN,
           "{\"runbook\":\"backup-databases\",\"target\":\"demo\",\"databases\":[\"" + DB + "\"]}"));
       assertThat(backup.path("status").asText()).as(backup.toString()).isEqualTo("COMPLETED");
       String backedUp = fingerprint(DB);
@@ -110,17 +110,17 @@ class RestoreEndToEndTest {
       Http.Response dryRun = http.post("/api/runs", StackFixture.OPERATOR_APPROVER_TOKEN,
           "{\"runbook\":\"restore-from-backup\",\"target\":\"demo\",\"database\":\"" + DB + "\",\"dryRun\":true}");
       assertThat(dryRun.status()).as(dryRun.raw()).isEqualTo(202);
-      assertThat(finished(http, dryRun).at("/result/status").asText()).isEqualTo("PLANNED");
+      assertThat(E2eRuns.finished(http, dryRun).at("/result/status").asText()).isEqualTo("PLANNED");
 
-      approve(http, statusUrl, id, "scale-down-and-restore");
-      long pgRestore = awaitChild(first, "pg_restore");
+      E2eRuns.approve(http, statusUrl, id, "scale-down-and-restore", "restore checked by bob");
+      long pgRestore = E2eRuns.awaitChild(first, "pg_restore");
       Processes.signal(pgRestore, "STOP"); // pin the restore step, then the machine dies
       first.kill();
       Processes.signal(pgRestore, "KILL");
 
       second = StackFixture.startWorker(workerOverrides());
-      approve(http, statusUrl, id, "swap-databases");
-      JsonNode done = finished(http, started);
+      E2eRuns.approve(http, statusUrl, id, "swap-databases", "restore checked by bob");
+      JsonNode done = E2eRuns.finished(http, started);
       assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
       JsonNode result = done.get("result");
       assertThat(result.get("status").asText()).isEqualTo("RESTORED");
@@ -130,10 +130,7 @@ class RestoreEndToEndTest {
       assertThat(replicas()).isEqualTo(APPS);
 
       List<HistoryEvent> events = WorkflowClient.newInstance(StackFixture.service()).fetchHistory(id).getEvents();
-      Map<String, Long> scheduled = events.stream()
-          .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-          .collect(Collectors.groupingBy(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName(), Collectors.counting()));
-      assertThat(scheduled).containsEntry("ScaleDown", 1L).containsEntry("SwapDatabases", 1L).containsEntry("RestoreInto", 1L)
+      assertThat(E2eRuns.scheduled(events)).containsEntry("ScaleDown", 1L).containsEntry("SwapDatabases", 1L).containsEntry("RestoreInto", 1L)
           .containsEntry("ScaleBack", 1L);
       Optional<HistoryEvent> restoreStarted = events.stream()
           .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
@@ -147,48 +144,6 @@ class RestoreEndToEndTest {
         second.close();
       }
     }
-  }
-
-  private static JsonNode finished(Http http, Http.Response started) {
-    assertThat(started.status()).as(started.raw()).isEqualTo(202);
-    String url = started.body().get("statusUrl").asText();
-    JsonNode status = http.get(url + "?wait=60", StackFixture.VIEWER_TOKEN).body();
-    for (int i = 0; i < 4 && status.get("status").asText().equals("RUNNING"); i++) {
-      status = http.get(url + "?wait=60", StackFixture.VIEWER_TOKEN).body();
-    }
-    return status;
-  }
-
-  /** Waits for the gate in the run's status, then approves it over the API as bob. */
-  private static void approve(Http http, String statusUrl, String id, String gateId) {
-    for (int i = 0; i < 1200; i++) {
-      JsonNode status = http.get(statusUrl, StackFixture.VIEWER_TOKEN).body();
-      for (JsonNode gate : status.path("awaitingApproval")) {
-        if (gate.path("gateId").asText().equals(gateId)) {
-          Http.Response sent = http.post("/api/approvals/" + id, StackFixture.APPROVER_TOKEN,
-              "{\"gateId\":\"" + gateId + "\",\"decision\":\"approve\",\"digest\":\"" + gate.path("digest").asText()
-                  + "\",\"comment\":\"restore checked by bob\"}");
-          assertThat(sent.status()).as(sent.raw()).isEqualTo(202);
-          return;
-        }
-      }
-      assertThat(status.path("status").asText()).as(status.toString()).isEqualTo("RUNNING");
-      Processes.sleep(100);
-    }
-    throw new AssertionError("gate " + gateId + " never opened");
-  }
-
-  private static long awaitChild(JavaProcess worker, String command) {
-    for (int i = 0; i < 1200; i++) {
-      Optional<ProcessHandle> child = ProcessHandle.of(worker.pid()).stream().flatMap(ProcessHandle::descendants)
-          .filter(p -> p.info().command().map(c -> c.endsWith("/" + command)).orElse(false))
-          .findFirst();
-      if (child.isPresent()) {
-        return child.get().pid();
-      }
-      Processes.sleep(25);
-    }
-    throw new AssertionError("no " + command + " under the worker; its log:\n" + worker.tail());
   }
 
   private static Map<String, Integer> replicas() {
