@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 final class RecoveryFollower {
   static final String SERVER_LOG = "server.log";
 
-  private static final long POLL_MILLIS = 2_000;
+  private static final long POLL_MILLIS = 250;
 
   private final PostgresConnector connector;
 
