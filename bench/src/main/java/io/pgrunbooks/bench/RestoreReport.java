@@ -74,6 +74,10 @@ final class RestoreReport {
         staged / seed <= 0.75);
     target(md, String.format(Locale.ROOT, "d (streamed) at most 1.05× of b (bare single-job pg_restore): **%.2f×**",
         streamed / bare), streamed / bare <= 1.05);
+    md.append(String.format(Locale.ROOT, "%nPaired within each round (the same round's machine noise on both sides), "
+        + "median of the per-round ratios: e / a **%.2f×** (%s), d / b **%.2f×** (%s).%n",
+        pairedMedian(samples, Variant.STAGED, Variant.SEED), paired(samples, Variant.STAGED, Variant.SEED),
+        pairedMedian(samples, Variant.STREAMED, Variant.BARE), paired(samples, Variant.STREAMED, Variant.BARE)));
     md.append(String.format(Locale.ROOT, "%nAlso: c / b (what -j2 buys) %.2f×; e / c (staging's cost over a bare -j2) "
         + "%.2f×; d / a %.2f×.%n", bareJ2 / bare, staged / bareJ2, streamed / seed));
 
@@ -94,6 +98,21 @@ final class RestoreReport {
           Stats.ms(s.wallMs()), BackupReport.mib(s.tempBytes()), s.loadAverage()));
     }
     return md.toString();
+  }
+
+  /** Per round, {@code top}'s wall over {@code bottom}'s. */
+  private static List<Double> ratios(List<Sample> samples, Variant top, Variant bottom) {
+    return of(samples, top).stream()
+        .flatMap(t -> of(samples, bottom).stream().filter(b -> b.round() == t.round()).map(b -> t.wallMs() / b.wallMs()))
+        .toList();
+  }
+
+  private static double pairedMedian(List<Sample> samples, Variant top, Variant bottom) {
+    return Stats.median(ratios(samples, top, bottom));
+  }
+
+  private static String paired(List<Sample> samples, Variant top, Variant bottom) {
+    return String.join(", ", ratios(samples, top, bottom).stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
   }
 
   private static String unit(String key, double value) {
