@@ -15,17 +15,7 @@ ensure_packages
 find_jdk
 
 # /usr/bin/time -v measures each process's peak RSS; openssl is variant 2's and the cipher's reference.
-missing=()
-[ -x /usr/bin/time ] || missing+=(time)
-command -v openssl >/dev/null || missing+=(openssl)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    say "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    die "missing packages: ${missing[*]}. Run: sudo apt-get install ${missing[*]}"
-  fi
-fi
+ensure_bench_tools
 
 say "building (./mvnw -Pbench -pl bench -am install -DskipTests)"
 ./mvnw -B -q -ntp -Pbench -pl bench -am install -DskipTests

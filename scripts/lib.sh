@@ -38,6 +38,17 @@ ensure_temporal_cli() {
     || die "go install of the Temporal CLI failed (needs Go >= 1.25; later CLI tags cannot be go-installed)"
 }
 
+# Installs the Debian packages named when root, else says what to run and stops.
+apt_install() {
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing $*"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
+      || die "apt-get install $* failed"
+  else
+    die "missing packages: $*. Run: sudo apt-get install $*"
+  fi
+}
+
 # Debian packages the stack and the tests use; installs what is missing when root, else says what to run.
 ensure_packages() {
   local missing=()
@@ -45,14 +56,7 @@ ensure_packages() {
   command -v psql >/dev/null || missing+=(postgresql-client-15)
   command -v runuser >/dev/null || missing+=(util-linux)
   command -v pgbackrest >/dev/null || missing+=(pgbackrest)
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    say "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
-      || die "apt-get install ${missing[*]} failed"
-  else
-    die "missing packages: ${missing[*]}. Run: sudo apt-get install ${missing[*]}"
-  fi
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
 # docker-compose.yml is only validated here (no Docker engine is needed for that).
@@ -71,4 +75,12 @@ check_compose_file() {
     "${compose[@]}" -f docker-compose.yml config -q \
     || die "docker-compose.yml is not valid"
   say "docker-compose.yml is valid"
+}
+
+# The benchmarks' extra tools: /usr/bin/time -v (peak RSS, CPU of a process) and the openssl CLI (the seed's cipher).
+ensure_bench_tools() {
+  local missing=()
+  [ -x /usr/bin/time ] || missing+=(time)
+  command -v openssl >/dev/null || missing+=(openssl)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }

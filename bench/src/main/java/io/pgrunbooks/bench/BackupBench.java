@@ -3,6 +3,7 @@ package io.pgrunbooks.bench;
 import io.pgrunbooks.bench.BackupVariants.Sample;
 import io.pgrunbooks.bench.BackupVariants.Variant;
 import io.pgrunbooks.harness.Processes;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,20 +31,13 @@ public final class BackupBench {
     int cipherRounds = Integer.getInteger("bench.cipher.runs", 5);
     long cipherBytes = Long.getLong("bench.cipher.mib", 512) * 1024 * 1024;
     Path work = root.resolve("bench/target/backup-bench");
-    Path tmp = work.resolve("tmp");
+    Path tmp = freshDirectories(work);
     Path logs = work.resolve("logs");
-    BenchCluster.deleteTree(tmp);
-    BenchCluster.deleteTree(logs);
-    Files.createDirectories(tmp);
-    Files.createDirectories(logs);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> BenchCluster.deleteTree(tmp)));
 
     Report.Machine machine = Report.Machine.now();
     Instant began = Instant.now();
     String passphrase = "bench-" + UUID.randomUUID();
-    Path keyFile = tmp.resolve("passphrase");
-    Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(keyFile, passphrase);
+    Path keyFile = keyFile(tmp, passphrase);
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC).format(began);
 
     List<Sample> samples = new ArrayList<>();
@@ -97,6 +91,25 @@ public final class BackupBench {
             samples, cipher);
     Report.write(root, "backup-latest.md", markdown);
     System.exit(0);
+  }
+
+  /** Empties {@code work}/tmp (also removed at exit) and {@code work}/logs; returns tmp. */
+  static Path freshDirectories(Path work) throws IOException {
+    Path tmp = work.resolve("tmp");
+    BenchCluster.deleteTree(tmp);
+    BenchCluster.deleteTree(work.resolve("logs"));
+    Files.createDirectories(tmp);
+    Files.createDirectories(work.resolve("logs"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> BenchCluster.deleteTree(tmp)));
+    return tmp;
+  }
+
+  /** The backup passphrase in a file only its owner can read, for key-ref "file:" and openssl's -pass. */
+  static Path keyFile(Path tmp, String passphrase) throws IOException {
+    Path keyFile = tmp.resolve("passphrase");
+    Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(keyFile, passphrase);
+    return keyFile;
   }
 
   private static String versions(Path root) {

@@ -153,19 +153,7 @@ final class BackupVariants {
   private Sample activity(Variant v, int round, String load) throws IOException {
     Path workerTmp = fresh(tmp.resolve("worker-tmp"));
     Path out = tmp.resolve("worker.out");
-    List<String> command = new ArrayList<>(List.of(ChildJvm.java(), WORKER_HEAP, "-XX:-UsePerfData",
-        "-Djava.io.tmpdir=" + workerTmp));
-    command.addAll(BenchStore.options(s3));
-    command.addAll(List.of(
-        "-Dbench.format=" + (v == Variant.FAST ? "FAST" : "COMPATIBLE"),
-        "-Dbench.db=" + BenchData.DATABASE,
-        "-Dbench.label=" + stamp + "_r" + round + "_" + v.name().toLowerCase(),
-        "-Dbench.pg.url=" + cluster.jdbcUrl("postgres"),
-        "-Dbench.pg.password-ref=" + cluster.passwordRef(),
-        "-Dbench.pg.data=" + cluster.dataDirectory(),
-        "-Dbench.pg.bin=" + cluster.binDirectory(),
-        "-Dbench.key-ref=file:" + keyFile,
-        "-cp", System.getProperty("java.class.path"), BackupWorkerMain.class.getName()));
+    List<String> command = workerCommand(v, stamp + "_r" + round + "_" + v.name().toLowerCase(), workerTmp);
     try {
       TimedCommand.Usage u = TimedCommand.run(command, Map.of(), out, logs.resolve("worker.log"));
       Map<String, String> r = result(out);
@@ -188,12 +176,30 @@ final class BackupVariants {
     }
   }
 
+  /** The command of a worker JVM (BackupWorkerMain) that backs the database up once, as 3 or 4. */
+  List<String> workerCommand(Variant v, String label, Path workerTmp) {
+    List<String> command = new ArrayList<>(List.of(ChildJvm.java(), WORKER_HEAP, "-XX:-UsePerfData",
+        "-Djava.io.tmpdir=" + workerTmp));
+    command.addAll(BenchStore.options(s3));
+    command.addAll(List.of(
+        "-Dbench.format=" + (v == Variant.FAST ? "FAST" : "COMPATIBLE"),
+        "-Dbench.db=" + BenchData.DATABASE,
+        "-Dbench.label=" + label,
+        "-Dbench.pg.url=" + cluster.jdbcUrl("postgres"),
+        "-Dbench.pg.password-ref=" + cluster.passwordRef(),
+        "-Dbench.pg.data=" + cluster.dataDirectory(),
+        "-Dbench.pg.bin=" + cluster.binDirectory(),
+        "-Dbench.key-ref=file:" + keyFile,
+        "-cp", System.getProperty("java.class.path"), BackupWorkerMain.class.getName()));
+    return command;
+  }
+
   /** The compatible dump of the first seed sample, kept for the cipher benchmark (or null). */
   Path cipherSource() {
     return cipherSource;
   }
 
-  private static Map<String, String> result(Path out) throws IOException {
+  static Map<String, String> result(Path out) throws IOException {
     String line =
         Files.readAllLines(out).stream().filter(l -> l.startsWith("RESULT ")).findFirst()
             .orElseThrow(() -> new IllegalStateException("no RESULT line in " + out));
@@ -205,7 +211,7 @@ final class BackupVariants {
     return values;
   }
 
-  private static Path fresh(Path dir) {
+  static Path fresh(Path dir) {
     BenchCluster.deleteTree(dir);
     try {
       return Files.createDirectories(dir);

@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-/** Samples how many bytes a directory tree holds (every 100 ms) and keeps the most seen. */
+/**
+ * Samples how many bytes a directory tree holds (every 100 ms) and keeps the most seen, and when
+ * it was last seen growing (to tell a staged restore's decryption from its pg_restore).
+ */
 final class TmpWatcher {
   private final Path dir;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private volatile long max;
+  private volatile long grewAtNanos = System.nanoTime();
 
   private TmpWatcher(Path dir) {
     this.dir = dir;
@@ -25,7 +29,11 @@ final class TmpWatcher {
 
   private void loop() {
     while (running.get()) {
-      max = Math.max(max, bytes(dir));
+      long now = bytes(dir);
+      if (now > max) {
+        max = now;
+        grewAtNanos = System.nanoTime();
+      }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -40,6 +48,11 @@ final class TmpWatcher {
     thread.interrupt();
     thread.join();
     return Math.max(max, bytes(dir));
+  }
+
+  /** System.nanoTime() of the last sample that found more bytes than any before (or of the start). */
+  long grewAtNanos() {
+    return grewAtNanos;
   }
 
   static long bytes(Path dir) {
