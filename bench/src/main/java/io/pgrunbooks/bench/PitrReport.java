@@ -44,7 +44,7 @@ final class PitrReport {
     pair(md, "`pgbackrest restore --type=time` / RestoreBackup", hand, HandSample::restoreMs, flow, f -> f.steps().get("RestoreBackup"));
     pair(md, "start (`pg_ctl start -w` by hand, `-W` in StartDatabase)", hand, HandSample::startMs, flow,
         f -> f.steps().get("StartDatabase"));
-    pair(md, "until promoted (poll every 100 ms by hand; FollowRecovery polls every 2 s, then reads the log)", hand,
+    pair(md, "until promoted (poll every 100 ms by hand; FollowRecovery polls every 0.25 s, then reads the log)", hand,
         HandSample::promoteMs, flow, f -> f.steps().get("FollowRecovery"));
     pair(md, "sum of the steps", hand, HandSample::totalMs, flow, FlowSample::stepsMs);
     pair(md, "approval `POST` → signal in the history (API, auth, SignalWorkflowExecution)", hand, h -> Double.NaN, flow,
