@@ -12,6 +12,7 @@ import io.pgrunbooks.activities.storage.StoredObject;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.restore.FoundBackup;
+import io.pgrunbooks.workflows.restore.LeftoverDatabase;
 import io.pgrunbooks.workflows.restore.RestoreActivities;
 import io.pgrunbooks.workflows.restore.RestoreMethod;
 import io.pgrunbooks.workflows.restore.RestoreMode;
@@ -143,19 +144,58 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     TargetConfig config = targets.get(target);
     checkDatabase(config, target, database);
     checkCopyName(restoredDatabase);
-    try (Connection admin = connector.open(admin(config), secrets.resolve(config.backupPasswordRef()))) {
-      return RestoreDatabases.swap(admin, database, restoredDatabase, preRestore);
-    } catch (SQLException e) {
-      throw SqlFailures.of(e, target);
-    }
+    return onAdmin(config, target, admin -> RestoreDatabases.swap(admin, database, restoredDatabase, preRestore));
   }
 
   @Override
   public void dropRestoredDatabase(String target, String restoredDatabase) {
     TargetConfig config = targets.get(target);
     checkCopyName(restoredDatabase);
-    try (Connection admin = connector.open(admin(config), secrets.resolve(config.backupPasswordRef()))) {
+    onAdmin(config, target, admin -> {
       RestoreDatabases.drop(admin, restoredDatabase);
+      return null;
+    });
+  }
+
+  @Override
+  public LeftoverDatabase describeLeftover(String target, String database) {
+    TargetConfig config = targets.get(target);
+    checkLeftoverName(database);
+    return onAdmin(config, target, admin -> {
+      LeftoverDatabase found = RestoreDatabases.describe(admin, database);
+      if (found == null) {
+        throw ApplicationFailure.newNonRetryableFailure("there is no database " + database + " on target " + target, "InvalidRestoreRequest");
+      }
+      return found;
+    });
+  }
+
+  @Override
+  public void dropLeftover(String target, String database) {
+    TargetConfig config = targets.get(target);
+    checkLeftoverName(database);
+    onAdmin(config, target, admin -> {
+      RestoreDatabases.drop(admin, database);
+      return null;
+    });
+  }
+
+  private static void checkLeftoverName(String name) {
+    if (!RestoreNames.isLeftover(name)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "'" + name + "' is not a database a restore leaves behind (<db>_pre_restore_<ts> or <db>_restore_<ts>): only those"
+              + " are dropped here", "InvalidRestoreRequest");
+    }
+  }
+
+  private interface AdminWork<T> {
+    T on(Connection admin) throws SQLException;
+  }
+
+  /** Runs on the maintenance database as the restore role; SQL failures become the usual activity failures. */
+  private <T> T onAdmin(TargetConfig config, String target, AdminWork<T> work) {
+    try (Connection admin = connector.open(admin(config), secrets.resolve(config.backupPasswordRef()))) {
+      return work.on(admin);
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
     }

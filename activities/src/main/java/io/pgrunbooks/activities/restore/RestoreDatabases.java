@@ -1,6 +1,7 @@
 package io.pgrunbooks.activities.restore;
 
 import io.pgrunbooks.activities.postgres.Identifiers;
+import io.pgrunbooks.workflows.restore.LeftoverDatabase;
 import io.pgrunbooks.workflows.restore.RestoreNames;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
@@ -10,8 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The databases a restore creates, renames and drops. Only restored copies ({@link
- * RestoreNames#isRestoredCopy}) are ever dropped; the live database is only ever renamed, and
+ * The databases a restore creates, renames and drops. Only names a restore makes ({@link
+ * RestoreNames#isLeftover}) are ever dropped; the live database is only ever renamed, and
  * both renames of the swap commit together.
  */
 final class RestoreDatabases {
@@ -42,8 +43,9 @@ final class RestoreDatabases {
   }
 
   static void drop(Connection admin, String copy) throws SQLException {
-    if (!RestoreNames.isRestoredCopy(copy)) {
-      throw ApplicationFailure.newNonRetryableFailure("refusing to drop " + copy + ": not a restored copy's name", "InvalidRestoreRequest");
+    if (!RestoreNames.isLeftover(copy)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "refusing to drop " + copy + ": not a name a restore makes (<db>_restore_<ts> or <db>_pre_restore_<ts>)", "InvalidRestoreRequest");
     }
     try (Statement st = admin.createStatement()) {
       st.execute("drop database if exists " + Identifiers.quote(copy) + " with (force)");
@@ -89,6 +91,18 @@ final class RestoreDatabases {
     return liveExists
         ? "renamed " + live + " -> " + preRestore + " (kept) and " + copy + " -> " + live
         : live + " did not exist; renamed " + copy + " -> " + live;
+  }
+
+  /** Size and sessions of a database, or null when there is none of that name. */
+  static LeftoverDatabase describe(Connection admin, String database) throws SQLException {
+    try (PreparedStatement st = admin.prepareStatement(
+        "select pg_database_size(datname), (select count(*) from pg_stat_activity a where a.datname = d.datname)"
+            + " from pg_database d where datname = ?")) {
+      st.setString(1, database);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? new LeftoverDatabase(database, rs.getLong(1), rs.getInt(2)) : null;
+      }
+    }
   }
 
   static boolean exists(Connection admin, String database) throws SQLException {

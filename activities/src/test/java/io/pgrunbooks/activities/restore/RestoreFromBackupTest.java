@@ -36,6 +36,10 @@ import io.pgrunbooks.workflows.backup.BackupFormat;
 import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.BackupRunResult;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
+import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
+import io.pgrunbooks.workflows.restore.DropLeftoverResult;
+import io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow;
+import io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflowImpl;
 import io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflow;
 import io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflowImpl;
 import io.pgrunbooks.workflows.restore.RestoreMode;
@@ -136,7 +140,7 @@ class RestoreFromBackupTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(
-        RestoreFromBackupWorkflowImpl.class, AssessDatabaseHealthWorkflowImpl.class,
+        RestoreFromBackupWorkflowImpl.class, DropRestoreLeftoverWorkflowImpl.class, AssessDatabaseHealthWorkflowImpl.class,
         BackupDatabasesWorkflowImpl.class, BackupDatabaseWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new RestoreActivitiesImpl(registry, stores.storage, secrets, connector),
@@ -184,6 +188,36 @@ class RestoreFromBackupTest {
     assertThat(fingerprint(result.preRestoreDatabase(), "users")).startsWith((rows + 1) + " ");
     assertThat(replicas()).isEqualTo(APPS);
     assertThat(result.postRecoverySeverity()).isNotNull().doesNotStartWith("assessment failed");
+
+    // The old database is dropped only by its own approved run, and only a name a restore made.
+    DropRestoreLeftoverWorkflow drop = startDrop(result.preRestoreDatabase());
+    GateView gate = openDropGate(drop);
+    assertThat(gate.description()).contains("drop database " + result.preRestoreDatabase()).contains("cannot be undone");
+    assertThat(databases()).contains(result.preRestoreDatabase());
+    drop.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "not needed", null));
+    assertThat(WorkflowStub.fromTyped(drop).getResult(DropLeftoverResult.class).status()).isEqualTo("DROPPED");
+    assertThat(databases()).doesNotContain(result.preRestoreDatabase()).contains("link_users");
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(startDrop("link_users")).getResult(DropLeftoverResult.class))
+        .isInstanceOf(WorkflowFailedException.class).rootCause().hasMessageContaining("not a database a restore leaves behind");
+    assertThat(databases()).contains("link_users");
+  }
+
+  private DropRestoreLeftoverWorkflow startDrop(String database) {
+    DropRestoreLeftoverWorkflow run = env.getWorkflowClient().newWorkflowStub(
+        DropRestoreLeftoverWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).build());
+    WorkflowClient.start(run::drop, new DropLeftoverRequest("link", database, false, "alice"));
+    return run;
+  }
+
+  private static GateView openDropGate(DropRestoreLeftoverWorkflow run) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      Optional<GateView> gate = run.approvals().stream().filter(GateView::open).findFirst();
+      if (gate.isPresent()) {
+        return gate.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the drop's gate never opened");
   }
 
   @Test

@@ -8,7 +8,9 @@ import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
 import io.pgrunbooks.workflows.pitr.PitrRequest;
+import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
+import io.pgrunbooks.workflows.restore.RestoreNames;
 import io.pgrunbooks.workflows.restore.RestoreRequest;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +54,12 @@ final class RunInputs {
       return new RestoreRequest(
           request.target(), request.database(), blankToNull(request.objectKey()), request.keyRef(), restoreMode(request.mode()),
           Boolean.TRUE.equals(request.dryRun()), requestedBy, approvalTimeout(request), Boolean.TRUE.equals(request.abortOnApprovalTimeout()));
+    }
+    if (runbook.equals(RunbookCatalog.DROP_RESTORE_LEFTOVER)) {
+      if (request.database() == null || !RestoreNames.isLeftover(request.database())) {
+        throw new BadRequest("'database' must name what a restore kept: <db>_pre_restore_<yyyyMMdd_HHmmss> or <db>_restore_<...>");
+      }
+      return new DropLeftoverRequest(request.target(), request.database(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
     if (runbook.equals(RunbookCatalog.RECOVER_TO_POINT_IN_TIME)) {
       if (request.targetTime() == null) {

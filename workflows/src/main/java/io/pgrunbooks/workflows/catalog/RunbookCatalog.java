@@ -53,8 +53,17 @@ public final class RunbookCatalog {
           "Database Failures Response / Point-in-Time Recovery (PITR)",
           List.of(io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflow.GATE));
 
+  public static final RunbookDescriptor DROP_RESTORE_LEFTOVER =
+      new RunbookDescriptor(
+          "drop-restore-leftover",
+          io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.TYPE,
+          "Drops the old database a restore kept (<db>_pre_restore_<ts>) or an unswapped copy, after approval",
+          "Database Failures Response / Database Recovery Procedures / From Automated Backups (clean-up)",
+          List.of(io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.GATE));
+
   public static final List<RunbookDescriptor> ALL =
-      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, RECOVER_TO_POINT_IN_TIME);
+      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
+          RECOVER_TO_POINT_IN_TIME);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -1,11 +1,9 @@
 package io.pgrunbooks.workflows.pitr;
 
 import io.pgrunbooks.workflows.applications.ApplicationScaling;
-import io.pgrunbooks.workflows.approval.ApprovalDecision;
-import io.pgrunbooks.workflows.approval.ApprovalGate;
+import io.pgrunbooks.workflows.approval.GatedRun;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.approval.GateRequest;
-import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.approval.OnTimeout;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
@@ -20,14 +18,12 @@ import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 /** The steps of "Point-in-Time Recovery", one activity each; see {@link RecoverToPointInTimeWorkflow}. */
-public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWorkflow {
+public class RecoverToPointInTimeWorkflowImpl extends GatedRun implements RecoverToPointInTimeWorkflow {
   private static final DateTimeFormatter LABEL =
       DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
-  private final ApprovalGate gate = new ApprovalGate();
   private final ApplicationScaling applications = new ApplicationScaling();
 
   private final PitrActivities steps =
@@ -142,20 +138,5 @@ public class RecoverToPointInTimeWorkflowImpl implements RecoverToPointInTimeWor
   private static String message(ActivityFailure failure) {
     Throwable cause = failure.getCause();
     return cause instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(cause);
-  }
-
-  @Override
-  public void approve(ApprovalDecision decision) {
-    gate.approve(decision);
-  }
-
-  @Override
-  public void reject(ApprovalDecision decision) {
-    gate.reject(decision);
-  }
-
-  @Override
-  public List<GateView> approvals() {
-    return gate.views();
   }
 }

@@ -41,4 +41,12 @@ public interface RestoreActivities {
   /** Drops a restored database that was not swapped in (only names this workflow makes). */
   @ActivityMethod
   void dropRestoredDatabase(String target, String restoredDatabase);
+
+  /** A database a restore left behind (old or unswapped copy): its size and sessions. */
+  @ActivityMethod
+  LeftoverDatabase describeLeftover(String target, String database);
+
+  /** Drops it ({@code WITH (FORCE)}); only names a restore makes; done when it is already gone. */
+  @ActivityMethod
+  void dropLeftover(String target, String database);
 }

@@ -1,11 +1,9 @@
 package io.pgrunbooks.workflows.restore;
 
 import io.pgrunbooks.workflows.applications.ApplicationScaling;
-import io.pgrunbooks.workflows.approval.ApprovalDecision;
-import io.pgrunbooks.workflows.approval.ApprovalGate;
+import io.pgrunbooks.workflows.approval.GatedRun;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.approval.GateRequest;
-import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.approval.OnTimeout;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
@@ -24,8 +22,7 @@ import java.util.List;
  * the first gate every failure scales the applications back to their recorded counts and leaves
  * the live database as it was; the run then fails naming the step it stopped at.
  */
-public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow {
-  private final ApprovalGate gate = new ApprovalGate();
+public class RestoreFromBackupWorkflowImpl extends GatedRun implements RestoreFromBackupWorkflow {
   private final ApplicationScaling applications = new ApplicationScaling();
   private final RestoreActivities quick = Workflow.newActivityStub(RestoreActivities.class, RestoreTimeouts.QUICK);
   private final RestoreActivities slow = Workflow.newActivityStub(RestoreActivities.class, RestoreTimeouts.LONG);
@@ -204,20 +201,5 @@ public class RestoreFromBackupWorkflowImpl implements RestoreFromBackupWorkflow 
         status, request.target(), request.database(), backup, method,
         restoreStarted ? restoredName : null, swapped ? preRestoreName : null, check,
         applications.recorded(), List.copyOf(plan), List.copyOf(decisions), severity, stoppedAt, reason);
-  }
-
-  @Override
-  public void approve(ApprovalDecision decision) {
-    gate.approve(decision);
-  }
-
-  @Override
-  public void reject(ApprovalDecision decision) {
-    gate.reject(decision);
-  }
-
-  @Override
-  public List<GateView> approvals() {
-    return gate.views();
   }
 }

@@ -34,6 +34,11 @@ public final class RestoreNames {
     return name != null && name.matches("[a-z0-9_]{1,40}_restore_\\d{8}_\\d{6}") && !name.contains("_pre_restore_");
   }
 
+  /** Whether a name is one a restore leaves behind: an old database or an unswapped copy. */
+  public static boolean isLeftover(String name) {
+    return isRestoredCopy(name) || (name != null && name.matches("[a-z0-9_]{1,36}_pre_restore_\\d{8}_\\d{6}"));
+  }
+
   private static String fit(String database, String suffix) {
     String base = database.length() + suffix.length() > MAX ? database.substring(0, MAX - suffix.length()) : database;
     return base + suffix;

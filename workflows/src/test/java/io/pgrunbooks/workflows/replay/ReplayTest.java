@@ -47,6 +47,7 @@ class ReplayTest {
                             BackupDatabaseWorkflowImpl.class,
                             VerifyBackupWorkflowImpl.class,
                             io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflowImpl.class,
+                            io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflowImpl.class,
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
   }
 

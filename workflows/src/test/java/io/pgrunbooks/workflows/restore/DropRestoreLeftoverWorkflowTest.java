@@ -1,0 +1,84 @@
+package io.pgrunbooks.workflows.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.EscalationActivities;
+import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class DropRestoreLeftoverWorkflowTest {
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow =
+      TestWorkflowExtension.newBuilder().registerWorkflowImplementationTypes(DropRestoreLeftoverWorkflowImpl.class).setDoNotStart(true).build();
+
+  static final String OLD = "link_users_pre_restore_20261122_203000";
+
+  private final RestoreActivities steps = mock(RestoreActivities.class, withSettings().withoutAnnotations());
+  private final EscalationActivities escalation = mock(EscalationActivities.class, withSettings().withoutAnnotations());
+
+  @BeforeEach
+  void worker(TestWorkflowEnvironment env, Worker worker) {
+    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
+    when(steps.describeLeftover("link", OLD)).thenReturn(new LeftoverDatabase(OLD, 50L << 20, 1));
+    worker.registerActivitiesImplementations(steps, escalation);
+    env.start();
+  }
+
+  private static DropRestoreLeftoverWorkflow start(WorkflowClient client, Worker worker, boolean dryRun) {
+    DropRestoreLeftoverWorkflow wf = client.newWorkflowStub(
+        DropRestoreLeftoverWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(wf::drop, new DropLeftoverRequest("link", OLD, dryRun, "alice"));
+    return wf;
+  }
+
+  private static GateView gate(TestWorkflowEnvironment env, DropRestoreLeftoverWorkflow wf) {
+    env.sleep(Duration.ofMinutes(1));
+    return wf.approvals().get(0);
+  }
+
+  @Test
+  void anotherPersonsApprovalDropsItOnce(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    DropRestoreLeftoverWorkflow wf = start(client, worker, false);
+    GateView gate = gate(env, wf);
+    assertThat(gate.description()).contains("drop database " + OLD + " (50 MiB, 1 session(s) now");
+    wf.approve(new ApprovalDecision(gate.gateId(), "alice", gate.digest(), "mine", null)); // refused: the requester
+    verify(steps, never()).dropLeftover(any(), any());
+    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "ok", null));
+    assertThat(WorkflowStub.fromTyped(wf).getResult(DropLeftoverResult.class).status()).isEqualTo("DROPPED");
+    verify(steps).dropLeftover("link", OLD);
+  }
+
+  @Test
+  void nobodyDecidingWithinADayKeepsTheDatabase(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    DropLeftoverResult result = WorkflowStub.fromTyped(start(client, worker, false)).getResult(DropLeftoverResult.class);
+    assertThat(result.status()).isEqualTo("REJECTED");
+    assertThat(result.decision().decidedBy()).isEqualTo("timeout");
+    verify(escalation).escalate(any());
+    verify(steps, never()).dropLeftover(any(), any());
+  }
+
+  @Test
+  void aDryRunOnlyDescribes(WorkflowClient client, Worker worker) {
+    DropRestoreLeftoverWorkflow wf = start(client, worker, true);
+    assertThat(WorkflowStub.fromTyped(wf).getResult(DropLeftoverResult.class).status()).isEqualTo("PLANNED");
+    assertThat(wf.approvals()).isEmpty();
+    verify(steps, never()).dropLeftover(any(), any());
+  }
+}
