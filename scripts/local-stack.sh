@@ -119,6 +119,8 @@ pgrunbooks:
         key-ref: file:$STATE/backup-key
       restore:
         check-tables: [users, messages]
+  watch:
+    rules-directory: $STATE/prometheus-rules
   stores:
     local:
       endpoint: http://127.0.0.1:$S3_PORT

@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
 import io.pgrunbooks.workflows.restore.RestoreNames;
 import io.pgrunbooks.workflows.restore.RestoreRequest;
+import io.pgrunbooks.workflows.watch.WatchRequest;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -60,6 +61,15 @@ final class RunInputs {
         throw new BadRequest("'database' must name what a restore kept: <db>_pre_restore_<yyyyMMdd_HHmmss> or <db>_restore_<...>");
       }
       return new DropLeftoverRequest(request.target(), request.database(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.WATCH_AFTER_INCIDENT)) {
+      if (request.hours() != null && (request.hours() < 1 || request.hours() > 72)) {
+        throw new BadRequest("'hours' must be between 1 and 72 (default 4, the seed's)");
+      }
+      if (request.incident() != null && !request.incident().matches("[a-z0-9][a-z0-9-]{0,30}")) {
+        throw new BadRequest("'incident' is a short id: lower-case letters, digits and dashes, at most 31");
+      }
+      return new WatchRequest(request.target(), request.hours() == null ? 0 : request.hours(), request.incident(), requestedBy);
     }
     if (runbook.equals(RunbookCatalog.RECOVER_TO_POINT_IN_TIME)) {
       if (request.targetTime() == null) {

@@ -22,6 +22,8 @@ import java.util.List;
  * @param checkSql recover-to-point-in-time: a read-only query returning one value, run after recovery
  * @param approvalTimeoutSeconds restore-from-backup: how long a gate waits before escalating (default 1800)
  * @param abortOnApprovalTimeout restore-from-backup: end the run when nobody decided in time (default: keep waiting)
+ * @param hours watch-after-incident: how long the post-incident rules stay (default 4)
+ * @param incident watch-after-incident: a short incident id for the rules' name
  */
 public record StartRunRequest(
     String runbook,
@@ -39,4 +41,6 @@ public record StartRunRequest(
     String checkDatabase,
     String checkSql,
     Long approvalTimeoutSeconds,
-    Boolean abortOnApprovalTimeout) {}
+    Boolean abortOnApprovalTimeout,
+    Integer hours,
+    String incident) {}

@@ -61,9 +61,18 @@ public final class RunbookCatalog {
           "Database Failures Response / Database Recovery Procedures / From Automated Backups (clean-up)",
           List.of(io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.GATE));
 
+  public static final RunbookDescriptor WATCH_AFTER_INCIDENT =
+      new RunbookDescriptor(
+          "watch-after-incident",
+          io.pgrunbooks.workflows.watch.WatchAfterIncidentWorkflow.TYPE,
+          "Installs the post-incident alert rules (PrometheusRule on kubernetes, a rules file on host) for"
+              + " 4 hours, then removes them on a durable timer",
+          "Database Failures Response / Monitoring and Validation / Ongoing Monitoring Setup",
+          List.of());
+
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
-          RECOVER_TO_POINT_IN_TIME);
+          RECOVER_TO_POINT_IN_TIME, WATCH_AFTER_INCIDENT);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -48,6 +48,7 @@ class ReplayTest {
                             VerifyBackupWorkflowImpl.class,
                             io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflowImpl.class,
                             io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflowImpl.class,
+                            io.pgrunbooks.workflows.watch.WatchAfterIncidentWorkflowImpl.class,
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
   }
 
