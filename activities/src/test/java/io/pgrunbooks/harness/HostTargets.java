@@ -36,7 +36,7 @@ public final class HostTargets {
     TargetConfig plain = of(cluster, List.of());
     return new TargetConfig(
         plain.hosting(), plain.primary(), plain.replicas(), plain.databases(), plain.applicationDeployments(),
-        plain.kubernetes(), plain.host(), plain.thresholds(), plain.backup(), plain.restore(), pitr);
+        plain.kubernetes(), plain.host(), plain.thresholds(), plain.backup(), plain.restore(), pitr, plain.applicationHealthUrls());
   }
 
   /** The same, as Spring properties under pgrunbooks.targets.NAME (for a worker process). */

@@ -111,6 +111,7 @@ final class RestoreVariants implements AutoCloseable {
             new BackupSettings(BenchStore.NAME, "postgres-backups", "file:" + keyFile, BackupFormat.COMPATIBLE,
                 1, ITERATIONS, null, null, null, null),
             new RestoreSettings(List.of(), null, staging.toString(), null, 2, null),
+            null,
             null);
     TargetRegistry targets = new TargetRegistry(new TargetsProperties(Map.of(TARGET, target)));
     env = TestActivityEnvironment.newInstance();

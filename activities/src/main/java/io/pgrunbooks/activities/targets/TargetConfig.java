@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param backup where and how this target's backups go (null: the target has no backups)
  * @param restore how restores of this target are checked and fed (defaults when absent)
  * @param pitr the target's pgBackRest stanza for point-in-time recovery (null: none)
+ * @param applicationHealthUrls the applications' health URLs a validation after recovery calls
+ *     (the seed's {@code curl -f https://api.link-app.com/health}); may be empty
  */
 public record TargetConfig(
     Hosting hosting,
@@ -31,7 +33,8 @@ public record TargetConfig(
     AssessmentThresholds thresholds,
     BackupSettings backup,
     RestoreSettings restore,
-    PitrSettings pitr) {
+    PitrSettings pitr,
+    List<String> applicationHealthUrls) {
 
   /** A target with default restore settings and without point-in-time recovery. */
   public TargetConfig(
@@ -44,7 +47,7 @@ public record TargetConfig(
       HostPlacement host,
       AssessmentThresholds thresholds,
       BackupSettings backup) {
-    this(hosting, primary, replicas, databases, applicationDeployments, kubernetes, host, thresholds, backup, null, null);
+    this(hosting, primary, replicas, databases, applicationDeployments, kubernetes, host, thresholds, backup, null, null, null);
   }
 
   /** The constructor configuration binds to (the record has a second one). */
@@ -56,6 +59,7 @@ public record TargetConfig(
         applicationDeployments == null ? List.of() : List.copyOf(applicationDeployments);
     thresholds = thresholds == null ? AssessmentThresholds.defaults() : thresholds;
     restore = restore == null ? new RestoreSettings(null, null, null, null, null, null) : restore;
+    applicationHealthUrls = applicationHealthUrls == null ? List.of() : List.copyOf(applicationHealthUrls);
   }
 
   /** The role pg_dump and pg_restore log in as: the backup settings' own, else the primary's. */

@@ -132,7 +132,7 @@ class RestoreFromBackupTest {
     TargetConfig target = new TargetConfig(
         host.hosting(), host.primary(), List.of(), host.databases(), List.of("api-gateway", "user-svc", "chat-svc"),
         new TargetConfig.KubernetesPlacement(NS, null, null, null, null, null), host.host(), null, host.backup(),
-        new TargetConfig.RestoreSettings(List.of("users", "messages"), null, null, 0L, 2, "file:" + gpgKeyRing), null);
+        new TargetConfig.RestoreSettings(List.of("users", "messages"), null, null, 0L, 2, "file:" + gpgKeyRing), null, null);
     TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target)));
     SecretResolver secrets = new SecretResolver(() -> client);
     PostgresConnector connector = new PostgresConnector(secrets);

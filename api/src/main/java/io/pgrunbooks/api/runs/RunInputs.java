@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
 import io.pgrunbooks.workflows.restore.RestoreNames;
 import io.pgrunbooks.workflows.restore.RestoreRequest;
+import io.pgrunbooks.workflows.validation.ValidationRequest;
 import io.pgrunbooks.workflows.watch.WatchRequest;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,10 @@ final class RunInputs {
         throw new BadRequest("'database' must name what a restore kept: <db>_pre_restore_<yyyyMMdd_HHmmss> or <db>_restore_<...>");
       }
       return new DropLeftoverRequest(request.target(), request.database(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.VALIDATE_RECOVERY)) {
+      refuseBackupOptions(runbook, request);
+      return new ValidationRequest(request.target(), requestedBy);
     }
     if (runbook.equals(RunbookCatalog.WATCH_AFTER_INCIDENT)) {
       if (request.hours() != null && (request.hours() < 1 || request.hours() > 72)) {

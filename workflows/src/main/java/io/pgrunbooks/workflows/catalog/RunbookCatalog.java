@@ -61,6 +61,15 @@ public final class RunbookCatalog {
           "Database Failures Response / Database Recovery Procedures / From Automated Backups (clean-up)",
           List.of(io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.GATE));
 
+  public static final RunbookDescriptor VALIDATE_RECOVERY =
+      new RunbookDescriptor(
+          "validate-recovery",
+          io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflow.TYPE,
+          "Post-recovery health checks: readiness, replication, connections by state, database statistics,"
+              + " the applications' health URLs",
+          "Database Failures Response / Monitoring and Validation / Post-Recovery Health Checks",
+          List.of());
+
   public static final RunbookDescriptor WATCH_AFTER_INCIDENT =
       new RunbookDescriptor(
           "watch-after-incident",
@@ -72,7 +81,7 @@ public final class RunbookCatalog {
 
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
-          RECOVER_TO_POINT_IN_TIME, WATCH_AFTER_INCIDENT);
+          RECOVER_TO_POINT_IN_TIME, VALIDATE_RECOVERY, WATCH_AFTER_INCIDENT);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -49,6 +49,7 @@ class ReplayTest {
                             io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflowImpl.class,
                             io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflowImpl.class,
                             io.pgrunbooks.workflows.watch.WatchAfterIncidentWorkflowImpl.class,
+                            io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflowImpl.class,
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
   }
 
