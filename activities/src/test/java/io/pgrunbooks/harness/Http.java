@@ -38,6 +38,10 @@ public final class Http {
         token);
   }
 
+  public Response delete(String path, String token) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), token);
+  }
+
   private Response send(HttpRequest.Builder request, String token) {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);

@@ -61,6 +61,7 @@ class WorkersApplicationTest {
     assertThat(context.getBean("pitrActivitiesImpl")).isInstanceOf(PitrActivities.class);
     assertThat(context.getBean("restoreActivitiesImpl")).isInstanceOf(io.pgrunbooks.workflows.restore.RestoreActivities.class);
     assertThat(context.getBean("validationActivitiesImpl")).isInstanceOf(io.pgrunbooks.workflows.validation.ValidationActivities.class);
+    assertThat(context.getBean("maintenanceActivitiesImpl")).isInstanceOf(io.pgrunbooks.workflows.maintenance.MaintenanceActivities.class);
     assertThat(context.getBean("watchActivitiesImpl")).isInstanceOf(io.pgrunbooks.workflows.watch.WatchActivities.class);
     assertThat(context.getBean("applicationActivitiesImpl"))
         .isInstanceOf(io.pgrunbooks.workflows.applications.ApplicationActivities.class);

@@ -7,6 +7,7 @@ import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
+import io.pgrunbooks.workflows.maintenance.MaintenanceRequest;
 import io.pgrunbooks.workflows.pitr.PitrRequest;
 import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
@@ -66,6 +67,9 @@ final class RunInputs {
     if (runbook.equals(RunbookCatalog.VALIDATE_RECOVERY)) {
       refuseBackupOptions(runbook, request);
       return new ValidationRequest(request.target(), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.RUN_MAINTENANCE)) {
+      return new MaintenanceRequest(request.target(), request.databases() == null ? List.of() : request.databases(), requestedBy);
     }
     if (runbook.equals(RunbookCatalog.WATCH_AFTER_INCIDENT)) {
       if (request.hours() != null && (request.hours() < 1 || request.hours() > 72)) {

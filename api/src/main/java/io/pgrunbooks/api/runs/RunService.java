@@ -113,7 +113,8 @@ class RunService {
   }
 
 
-  private WorkflowOptions options(
+  /** How every run is started: task queue, id, the search attributes and summary the Web UI shows. */
+  WorkflowOptions options(
       RunbookDescriptor runbook, String target, String requestedBy, String workflowId) {
     return WorkflowOptions.newBuilder()
         .setTaskQueue(properties.taskQueue())

@@ -45,7 +45,9 @@ class SecurityConfiguration {
             a ->
                 a.requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
-                    .requestMatchers(HttpMethod.POST, "/api/runs")
+                    .requestMatchers(HttpMethod.POST, "/api/runs", "/api/schedules")
+                    .hasRole(Roles.OPERATOR)
+                    .requestMatchers(HttpMethod.DELETE, "/api/schedules/**")
                     .hasRole(Roles.OPERATOR)
                     // Rejecting needs operator or approver; approving needs approver (checked with the body).
                     .requestMatchers(HttpMethod.POST, "/api/approvals/**")

@@ -70,6 +70,15 @@ public final class RunbookCatalog {
           "Database Failures Response / Monitoring and Validation / Post-Recovery Health Checks",
           List.of());
 
+  public static final RunbookDescriptor RUN_MAINTENANCE =
+      new RunbookDescriptor(
+          "run-maintenance",
+          io.pgrunbooks.workflows.maintenance.RunMaintenanceWorkflow.TYPE,
+          "VACUUM ANALYZE of the target's databases, a table at a time; meant for a schedule"
+              + " (POST /api/schedules) instead of the seed's CronJob",
+          "Database Failures Response / Prevention and Improvements / Regular Maintenance",
+          List.of());
+
   public static final RunbookDescriptor WATCH_AFTER_INCIDENT =
       new RunbookDescriptor(
           "watch-after-incident",
@@ -81,7 +90,7 @@ public final class RunbookCatalog {
 
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
-          RECOVER_TO_POINT_IN_TIME, VALIDATE_RECOVERY, WATCH_AFTER_INCIDENT);
+          RECOVER_TO_POINT_IN_TIME, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

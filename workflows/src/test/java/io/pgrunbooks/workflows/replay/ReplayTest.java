@@ -50,6 +50,7 @@ class ReplayTest {
                             io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflowImpl.class,
                             io.pgrunbooks.workflows.watch.WatchAfterIncidentWorkflowImpl.class,
                             io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflowImpl.class,
+                            io.pgrunbooks.workflows.maintenance.RunMaintenanceWorkflowImpl.class,
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
   }
 
