@@ -16,12 +16,15 @@ import java.util.List;
  * @param database restore-from-backup: the database to restore
  * @param objectKey restore-from-backup: the backup object (default: the database's newest)
  * @param mode restore-from-backup: {@code auto} (default), {@code streamed} or {@code staged}
- * @param dryRun restore-from-backup, recover-to-point-in-time: plan every step, change nothing
+ * @param dryRun restore-from-backup, drop-restore-leftover, recover-to-point-in-time,
+ *     relieve-connection-exhaustion: plan every step, change nothing
  * @param targetTime recover-to-point-in-time: RFC 3339, e.g. {@code 2026-11-22T12:00:00Z}
  * @param checkDatabase recover-to-point-in-time: where checkSql runs
  * @param checkSql recover-to-point-in-time: a read-only query returning one value, run after recovery
  * @param approvalTimeoutSeconds restore-from-backup: how long a gate waits before escalating (default 1800)
  * @param abortOnApprovalTimeout restore-from-backup: end the run when nobody decided in time (default: keep waiting)
+ * @param idleMinutes relieve-connection-exhaustion: sessions idle longer than this are proposed for termination (default 30)
+ * @param maxConnections relieve-connection-exhaustion: a new, higher max_connections (host hosting; default: unchanged)
  */
 public record StartRunRequest(
     String runbook,
@@ -39,4 +42,6 @@ public record StartRunRequest(
     String checkDatabase,
     String checkSql,
     Long approvalTimeoutSeconds,
-    Boolean abortOnApprovalTimeout) {}
+    Boolean abortOnApprovalTimeout,
+    Integer idleMinutes,
+    Integer maxConnections) {}

@@ -61,9 +61,22 @@ public final class RunbookCatalog {
           "Database Failures Response / Database Recovery Procedures / From Automated Backups (clean-up)",
           List.of(io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.GATE));
 
+  public static final RunbookDescriptor RELIEVE_CONNECTION_EXHAUSTION =
+      new RunbookDescriptor(
+          "relieve-connection-exhaustion",
+          io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.TYPE,
+          "Connections by state and source; then, each after approval: the listed long-idle sessions"
+              + " terminated, the application deployments rollout-restarted, max_connections raised;"
+              + " usage re-checked after each change",
+          "Common Resolution Scenarios / Scenario 2: Connection Pool Exhaustion",
+          List.of(
+              io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.TERMINATE_GATE,
+              io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.RESTART_GATE,
+              io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.MAX_CONNECTIONS_GATE));
+
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
-          RECOVER_TO_POINT_IN_TIME);
+          RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

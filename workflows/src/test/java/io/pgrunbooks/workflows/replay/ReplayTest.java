@@ -48,7 +48,8 @@ class ReplayTest {
                             VerifyBackupWorkflowImpl.class,
                             io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflowImpl.class,
                             io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflowImpl.class,
-                            io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class,
+                            io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
