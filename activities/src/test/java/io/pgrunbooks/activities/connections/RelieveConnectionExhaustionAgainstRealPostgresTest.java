@@ -60,13 +60,15 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
   private final List<Integer> idlePids = new ArrayList<>();
   private int superuserPid;
   private int activePid;
+  private int ownPid;
+  private int walSenderPid;
   private CompletableFuture<Void> busy;
   private TestWorkflowEnvironment env;
 
   @BeforeAll
   static void startCluster() {
     cluster = PostgresCluster.start("connections", Map.of("max_connections", "20"));
-    cluster.execute("postgres", "create role app login password 'app'");
+    cluster.execute("postgres", "create role app login password 'app'", "create role repl login replication password 'repl'");
   }
 
   @AfterAll
@@ -82,6 +84,8 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
     }
     Connection su = open("postgres", cluster.password());
     superuserPid = pid(su);
+    ownPid = pid(open("app", "app", ConnectionActivitiesImpl.OWN_APPLICATION)); // another worker of this service
+    walSenderPid = walSender();
     Connection active = open("app", "app");
     activePid = pid(active);
     busy = CompletableFuture.runAsync(() -> {
@@ -124,17 +128,19 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
     for (int pid : idlePids) {
       assertThat(gate.description()).as("the gate names every session to end").contains("pid " + pid + " (" + APP + "@127.0.0.1 as app");
     }
-    assertThat(gate.description()).doesNotContain("pid " + superuserPid + " ").doesNotContain("pid " + activePid + " ");
+    for (int spared : List.of(superuserPid, activePid, ownPid, walSenderPid)) {
+      assertThat(gate.description()).doesNotContain("pid " + spared + " ");
+    }
     assertThat(alive()).as("nothing ended before the approval").containsAll(idlePids);
 
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "ok", null));
     RelieveResult result = WorkflowStub.fromTyped(wf).getResult(RelieveResult.class);
 
     ConnectionDiagnosis found = result.diagnosis();
-    assertThat(found.usage().clientBackends()).as("13 idle + superuser + busy + the runbook's own").isEqualTo(16);
+    assertThat(found.usage().clientBackends()).as("13 idle + superuser + other worker + busy + the runbook's own").isEqualTo(17);
     assertThat(found.usage().maxConnections()).isEqualTo(20);
     assertThat(found.usage().underThreshold()).isFalse();
-    assertThat(found.byState()).containsEntry("idle", 14).containsEntry("active", 2);
+    assertThat(found.byState()).containsEntry("idle", 15).containsEntry("active", 2);
     assertThat(found.sources()).anySatisfy(s -> {
       assertThat(s.application()).isEqualTo(APP);
       assertThat(s.user()).isEqualTo("app");
@@ -147,7 +153,7 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
     assertThat(result.termination().terminated()).containsExactlyInAnyOrderElementsOf(idlePids);
     assertThat(result.termination().skipped()).isEmpty();
     Set<Integer> alive = alive();
-    assertThat(alive).doesNotContainAnyElementsOf(idlePids).contains(superuserPid, activePid);
+    assertThat(alive).doesNotContainAnyElementsOf(idlePids).contains(superuserPid, activePid, ownPid, walSenderPid);
     assertThat(result.checks()).singleElement().satisfies(c -> assertThat(c).contains(", under the 80.0 % threshold"));
   }
 
@@ -160,7 +166,7 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
 
     assertThat(result.status()).isEqualTo(RelieveStatus.REJECTED);
     assertThat(result.termination()).isNull();
-    assertThat(alive()).containsAll(idlePids).contains(superuserPid, activePid);
+    assertThat(alive()).containsAll(idlePids).contains(superuserPid, activePid, ownPid, walSenderPid);
   }
 
   @Test
@@ -206,13 +212,35 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
   }
 
   private Connection open(String user, String password) throws SQLException {
+    return open(user, password, APP);
+  }
+
+  private Connection open(String user, String password, String application) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);
-    p.setProperty("ApplicationName", APP);
+    p.setProperty("ApplicationName", application);
     Connection c = DriverManager.getConnection(cluster.jdbcUrl("postgres"), p);
     held.add(c);
     return c;
+  }
+
+  /** A logical-replication walsender of a non-superuser (backend_type walsender), idle between commands. */
+  private int walSender() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", "repl");
+    p.setProperty("password", "repl");
+    p.setProperty("ApplicationName", APP);
+    p.setProperty("replication", "database");
+    p.setProperty("assumeMinServerVersion", "9.4");
+    p.setProperty("preferQueryMode", "simple");
+    held.add(DriverManager.getConnection(cluster.jdbcUrl("postgres"), p));
+    try (Connection c = cluster.connect("postgres");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select pid from pg_stat_activity where backend_type = 'walsender' and usename = 'repl' and state = 'idle'")) {
+      assertThat(rs.next()).as("the walsender is there, idle").isTrue();
+      return rs.getInt(1);
+    }
   }
 
   private static int pid(Connection c) throws SQLException {
