@@ -155,6 +155,14 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
     Set<Integer> alive = alive();
     assertThat(alive).doesNotContainAnyElementsOf(idlePids).contains(superuserPid, activePid, ownPid, walSenderPid);
     assertThat(result.checks()).singleElement().satisfies(c -> assertThat(c).contains(", under the 80.0 % threshold"));
+    saveHistory(wf, "relieve-connection-exhaustion");
+  }
+
+  /** Kept under target/histories/: recordings for the replay test come from real runs. */
+  private void saveHistory(RelieveConnectionExhaustionWorkflow wf, String name) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "histories"));
+    java.nio.file.Files.writeString(dir.resolve(name + ".json"),
+        env.getWorkflowClient().fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
   }
 
   @Test
