@@ -143,17 +143,26 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
             select pg_terminate_backend(a.pid, %d)
               from pg_stat_activity a left join pg_roles r on r.oid = a.usesysid
              where a.pid = ? and a.backend_start = ? and %s
-            """.formatted(TERMINATE_WAIT_MILLIS, TERMINABLE))) {
+            """.formatted(TERMINATE_WAIT_MILLIS, TERMINABLE));
+        PreparedStatement now = c.prepareStatement(
+            "select coalesce(state, 'unknown') from pg_stat_activity where pid = ? and backend_start = ?")) {
       for (IdleBackend b : approved) {
+        OffsetDateTime started = OffsetDateTime.parse(b.backendStart());
         st.setInt(1, b.pid());
-        st.setObject(2, OffsetDateTime.parse(b.backendStart()));
+        st.setObject(2, started);
         st.setInt(3, idleMinutes);
         try (ResultSet rs = st.executeQuery()) {
           if (rs.next() && rs.getBoolean(1)) {
             terminated.add(b.pid());
-          } else {
-            skipped.add(b.describe() + ": no longer idle for " + idleMinutes + " minutes, or gone");
+            continue;
           }
+        }
+        now.setInt(1, b.pid());
+        now.setObject(2, started);
+        try (ResultSet rs = now.executeQuery()) {
+          skipped.add(b.describe() + (rs.next()
+              ? ": now " + rs.getString(1) + ", left alone"
+              : ": gone already (it ended, or an earlier attempt of this step ended it)"));
         }
       }
     } catch (SQLException e) {
