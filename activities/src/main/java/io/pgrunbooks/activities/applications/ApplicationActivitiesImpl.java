@@ -1,8 +1,8 @@
 package io.pgrunbooks.activities.applications;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgrunbooks.activities.kubernetes.ApplicationDeployments;
+import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.applications.ApplicationActivities;
@@ -93,15 +93,7 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   }
 
   private static <T> T kube(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 401 || e.getCode() == 403) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "the worker's service account may not do this: " + e.getMessage(), "KubernetesForbidden");
-      }
-      throw ApplicationFailure.newFailure("Kubernetes API: " + e.getMessage(), "KubernetesUnavailable");
-    }
+    return KubernetesFailures.call(call);
   }
 
   private static void sleep() {

@@ -11,10 +11,14 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code kubectl get deployment} and {@code kubectl scale deployment} through fabric8. Scaling is
+ * {@code kubectl get deployment}, {@code kubectl scale deployment} and {@code kubectl rollout
+ * restart deployment} through fabric8. Scaling is
  * a merge patch of {@code spec.replicas}: it sets a count, so doing it twice is doing it once.
  */
 public final class ApplicationDeployments {
+  /** The annotation kubectl rollout restart sets on the pod template. */
+  public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+
   private final Supplier<KubernetesClient> kubernetes;
 
   public ApplicationDeployments(Supplier<KubernetesClient> kubernetes) {
@@ -34,6 +38,22 @@ public final class ApplicationDeployments {
   public void scale(String namespace, String name, int replicas) {
     kubernetes.get().apps().deployments().inNamespace(namespace).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+  }
+
+  /**
+   * {@code kubectl rollout restart deployment}: the pod template's {@code
+   * kubectl.kubernetes.io/restartedAt} annotation set, so the controller replaces the pods as in
+   * any rolling update. Setting the same value again changes nothing. False when there is no such
+   * deployment.
+   */
+  public boolean restart(String namespace, String name, String restartedAt) {
+    if (kubernetes.get().apps().deployments().inNamespace(namespace).withName(name).get() == null) {
+      return false;
+    }
+    kubernetes.get().apps().deployments().inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\"" + restartedAt + "\"}}}}}");
+    return true;
   }
 
   /** Pods of the deployment (by its selector) that have not finished: what a scale-down waits for. */

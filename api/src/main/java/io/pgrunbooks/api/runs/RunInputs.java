@@ -7,6 +7,7 @@ import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
+import io.pgrunbooks.workflows.connections.ConnectionRequest;
 import io.pgrunbooks.workflows.maintenance.MaintenanceRequest;
 import io.pgrunbooks.workflows.pitr.PitrRequest;
 import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
@@ -93,6 +94,16 @@ final class RunInputs {
           request.target(), request.targetTime(), blankToNull(request.checkDatabase()), blankToNull(request.checkSql()),
           Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
+    if (runbook.equals(RunbookCatalog.RELIEVE_CONNECTION_EXHAUSTION)) {
+      if (request.idleMinutes() != null && (request.idleMinutes() < 0 || request.idleMinutes() > 7 * 24 * 60)) {
+        throw new BadRequest("'idleMinutes' must be between 0 and 10080");
+      }
+      if (request.maxConnections() != null && (request.maxConnections() < 10 || request.maxConnections() > 10_000)) {
+        throw new BadRequest("'maxConnections' must be between 10 and 10000");
+      }
+      return new ConnectionRequest(
+          request.target(), request.idleMinutes(), request.maxConnections(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
     throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
   }
 
@@ -120,7 +131,8 @@ final class RunInputs {
   private static void refuseBackupOptions(RunbookDescriptor runbook, StartRunRequest request) {
     if (request.databases() != null || request.format() != null || request.parallelism() != null
         || request.keyRef() != null || request.metadataKey() != null || request.database() != null
-        || request.objectKey() != null || request.mode() != null || request.dryRun() != null || request.targetTime() != null) {
+        || request.objectKey() != null || request.mode() != null || request.dryRun() != null || request.targetTime() != null
+        || request.idleMinutes() != null || request.maxConnections() != null) {
       throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
     }
   }

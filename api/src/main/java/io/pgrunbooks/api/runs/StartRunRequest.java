@@ -16,7 +16,8 @@ import java.util.List;
  * @param database restore-from-backup: the database to restore
  * @param objectKey restore-from-backup: the backup object (default: the database's newest)
  * @param mode restore-from-backup: {@code auto} (default), {@code streamed} or {@code staged}
- * @param dryRun restore-from-backup, recover-to-point-in-time: plan every step, change nothing
+ * @param dryRun restore-from-backup, drop-restore-leftover, recover-to-point-in-time,
+ *     relieve-connection-exhaustion: plan every step, change nothing
  * @param targetTime recover-to-point-in-time: RFC 3339, e.g. {@code 2026-11-22T12:00:00Z}
  * @param checkDatabase recover-to-point-in-time: where checkSql runs
  * @param checkSql recover-to-point-in-time: a read-only query returning one value, run after recovery
@@ -24,6 +25,8 @@ import java.util.List;
  * @param abortOnApprovalTimeout restore-from-backup: end the run when nobody decided in time (default: keep waiting)
  * @param hours watch-after-incident: how long the post-incident rules stay (default 4)
  * @param incident watch-after-incident: a short incident id for the rules' name
+ * @param idleMinutes relieve-connection-exhaustion: sessions idle longer than this are proposed for termination (default 30)
+ * @param maxConnections relieve-connection-exhaustion: a new, higher max_connections (host hosting; default: unchanged)
  */
 public record StartRunRequest(
     String runbook,
@@ -43,4 +46,6 @@ public record StartRunRequest(
     Long approvalTimeoutSeconds,
     Boolean abortOnApprovalTimeout,
     Integer hours,
-    String incident) {}
+    String incident,
+    Integer idleMinutes,
+    Integer maxConnections) {}

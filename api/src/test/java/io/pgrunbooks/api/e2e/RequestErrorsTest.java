@@ -30,7 +30,21 @@ class RequestErrorsTest {
     assertProblem(
         http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"drop-everything\",\"target\":\"demo\"}"),
         400,
-        "unknown runbook 'drop-everything'; one of [assess-database-health, backup-databases, verify-backup, restore-from-backup, drop-restore-leftover, recover-to-point-in-time, validate-recovery, run-maintenance, watch-after-incident]");
+        "unknown runbook 'drop-everything'; one of [assess-database-health, backup-databases, verify-backup, restore-from-backup, drop-restore-leftover, recover-to-point-in-time, relieve-connection-exhaustion, validate-recovery, run-maintenance, watch-after-incident]");
+  }
+
+  @Test
+  void connectionReliefRefusesANegativeIdleTimeAndALimitOutOfRange() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"relieve-connection-exhaustion\",\"target\":\"demo\",\"idleMinutes\":-1}"),
+        400,
+        "'idleMinutes' must be between 0 and 10080");
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"relieve-connection-exhaustion\",\"target\":\"demo\",\"maxConnections\":5}"),
+        400,
+        "'maxConnections' must be between 10 and 10000");
   }
 
   @Test

@@ -61,6 +61,19 @@ public final class RunbookCatalog {
           "Database Failures Response / Database Recovery Procedures / From Automated Backups (clean-up)",
           List.of(io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.GATE));
 
+  public static final RunbookDescriptor RELIEVE_CONNECTION_EXHAUSTION =
+      new RunbookDescriptor(
+          "relieve-connection-exhaustion",
+          io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.TYPE,
+          "Connections by state and source; then, each after approval: the listed long-idle sessions"
+              + " terminated, the application deployments rollout-restarted, max_connections raised;"
+              + " usage re-checked after each change",
+          "Common Resolution Scenarios / Scenario 2: Connection Pool Exhaustion",
+          List.of(
+              io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.TERMINATE_GATE,
+              io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.RESTART_GATE,
+              io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow.MAX_CONNECTIONS_GATE));
+
   public static final RunbookDescriptor VALIDATE_RECOVERY =
       new RunbookDescriptor(
           "validate-recovery",
@@ -90,7 +103,7 @@ public final class RunbookCatalog {
 
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
-          RECOVER_TO_POINT_IN_TIME, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT);
+          RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -51,7 +51,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.watch.WatchAfterIncidentWorkflowImpl.class,
                             io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflowImpl.class,
                             io.pgrunbooks.workflows.maintenance.RunMaintenanceWorkflowImpl.class,
-                            io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class,
+                            io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
