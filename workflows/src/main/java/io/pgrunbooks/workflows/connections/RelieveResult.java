@@ -1,6 +1,8 @@
 package io.pgrunbooks.workflows.connections;
 
 import io.pgrunbooks.workflows.approval.GateOutcome;
+import io.pgrunbooks.workflows.common.ScenarioResult;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,4 +31,23 @@ public record RelieveResult(
     Integer maxConnections,
     List<String> checks,
     List<String> findings,
-    String reason) {}
+    String reason) implements ScenarioResult {
+
+  @Override
+  public String outcome() {
+    return status.name();
+  }
+
+  @Override
+  public List<String> actions() {
+    List<String> done = new ArrayList<>();
+    if (termination != null && !termination.terminated().isEmpty()) {
+      done.add("terminated idle session(s) " + termination.terminated());
+    }
+    restarted.forEach(d -> done.add("rollout restart of deployment " + d));
+    if (maxConnections != null) {
+      done.add("max_connections set to " + maxConnections + " and the server restarted");
+    }
+    return done;
+  }
+}
