@@ -1,10 +1,9 @@
 package io.pgrunbooks.activities.connections;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pgrunbooks.activities.host.OsCommand;
+import io.pgrunbooks.activities.host.ServerRestart;
 import io.pgrunbooks.activities.kubernetes.ApplicationDeployments;
 import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
-import io.pgrunbooks.activities.postgres.PgBinaries;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.targets.TargetConfig;
@@ -18,13 +17,11 @@ import io.pgrunbooks.workflows.connections.IdleBackend;
 import io.pgrunbooks.workflows.connections.Termination;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -220,18 +217,7 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
     }
-    Path bin = host.binDirectory() == null || host.binDirectory().isBlank()
-        ? PgBinaries.directory(null)
-        : Path.of(host.binDirectory());
-    String log = Path.of(host.dataDirectory()).resolve("pg-runbooks-restart.log").toString();
-    OsCommand.Result restart = OsCommand.run(
-        host.osUser(),
-        List.of(bin.resolve("pg_ctl").toString(), "-D", host.dataDirectory(), "restart", "-m", "fast", "-w", "-t", "120", "-l", log),
-        Duration.ofSeconds(150),
-        null);
-    if (!restart.ok()) {
-      throw ApplicationFailure.newFailure("pg_ctl restart failed: " + restart.tail(3) + " (see " + log + ")", "RestartFailed");
-    }
+    ServerRestart.restart(host);
     try (Connection c = connector.open(config.primary())) {
       int now = currentMaxConnections(c);
       if (now != maxConnections) {

@@ -5,6 +5,7 @@ import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.targets.TargetConfig;
+import io.pgrunbooks.activities.targets.RequestedDatabases;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.maintenance.DatabaseMaintenance;
 import io.pgrunbooks.workflows.maintenance.MaintenanceActivities;
@@ -34,19 +35,7 @@ public class MaintenanceActivitiesImpl implements MaintenanceActivities {
 
   @Override
   public List<String> databasesToMaintain(String target, List<String> requested) {
-    TargetConfig config = targets.get(target);
-    if (requested == null || requested.isEmpty()) {
-      if (config.databases().isEmpty()) {
-        throw ApplicationFailure.newNonRetryableFailure("target " + target + " lists no databases to maintain", "InvalidMaintenanceRequest");
-      }
-      return config.databases();
-    }
-    List<String> unknown = requested.stream().filter(d -> !config.databases().contains(d)).toList();
-    if (!unknown.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "not databases of target " + target + ": " + unknown + "; its databases are " + config.databases(), "InvalidMaintenanceRequest");
-    }
-    return requested;
+    return RequestedDatabases.of(target, targets.get(target), requested, "InvalidMaintenanceRequest");
   }
 
   @Override

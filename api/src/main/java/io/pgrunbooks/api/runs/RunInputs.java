@@ -10,6 +10,7 @@ import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
 import io.pgrunbooks.workflows.connections.ConnectionRequest;
 import io.pgrunbooks.workflows.maintenance.MaintenanceRequest;
 import io.pgrunbooks.workflows.pitr.PitrRequest;
+import io.pgrunbooks.workflows.prevention.PreventionRequest;
 import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
 import io.pgrunbooks.workflows.restore.RestoreNames;
@@ -103,6 +104,10 @@ final class RunInputs {
       }
       return new ConnectionRequest(
           request.target(), request.idleMinutes(), request.maxConnections(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.ENABLE_PG_STAT_STATEMENTS)) {
+      return new PreventionRequest(
+          request.target(), request.databases() == null ? List.of() : request.databases(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
     throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
   }

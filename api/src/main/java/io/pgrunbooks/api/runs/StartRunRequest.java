@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param runbook a name from {@code GET /api/runbooks}, e.g. {@code assess-database-health}
  * @param target a name from {@code GET /api/targets}
- * @param databases backup-databases: which databases (default: the target's)
+ * @param databases backup-databases, run-maintenance, enable-pg-stat-statements: which databases (default: the target's)
  * @param format backup-databases: {@code compatible} (default, the seed's) or {@code fast}
  * @param parallelism backup-databases: databases dumped at once (default: the target's)
  * @param keyRef backup-databases, verify-backup: reference to the passphrase, never the passphrase
@@ -16,7 +16,7 @@ import java.util.List;
  * @param database restore-from-backup: the database to restore
  * @param objectKey restore-from-backup: the backup object (default: the database's newest)
  * @param mode restore-from-backup: {@code auto} (default), {@code streamed} or {@code staged}
- * @param dryRun restore-from-backup, drop-restore-leftover, recover-to-point-in-time,
+ * @param dryRun restore-from-backup, drop-restore-leftover, recover-to-point-in-time, enable-pg-stat-statements,
  *     relieve-connection-exhaustion: plan every step, change nothing
  * @param targetTime recover-to-point-in-time: RFC 3339, e.g. {@code 2026-11-22T12:00:00Z}
  * @param checkDatabase recover-to-point-in-time: where checkSql runs

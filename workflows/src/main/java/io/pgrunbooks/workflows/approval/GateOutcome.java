@@ -9,4 +9,11 @@ package io.pgrunbooks.workflows.approval;
  * @param comment the person's comment, or why the gate aborted
  * @param decidedAt RFC 3339
  */
-public record GateOutcome(String gateId, boolean approved, String decidedBy, String comment, String decidedAt) {}
+public record GateOutcome(String gateId, boolean approved, String decidedBy, String comment, String decidedAt) {
+
+  /** Why a run stopped at this gate, for its result and current details. */
+  public String refusal() {
+    return "gate " + gateId + " " + ("timeout".equals(decidedBy) ? "timed out" : "rejected by " + decidedBy)
+        + (comment == null ? "" : ": " + comment) + "; its step and the ones after it were not done";
+  }
+}

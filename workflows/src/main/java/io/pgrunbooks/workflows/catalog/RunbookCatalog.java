@@ -101,9 +101,21 @@ public final class RunbookCatalog {
           "Database Failures Response / Monitoring and Validation / Ongoing Monitoring Setup",
           List.of());
 
+  public static final RunbookDescriptor ENABLE_PG_STAT_STATEMENTS =
+      new RunbookDescriptor(
+          "enable-pg-stat-statements",
+          io.pgrunbooks.workflows.prevention.EnablePgStatStatementsWorkflow.TYPE,
+          "pg_stat_statements made to work: preloaded (ALTER SYSTEM and a restart, host hosting) and the"
+              + " extension created in the target's databases, each after approval; re-checked after each",
+          "Database Failures Response / Prevention and Improvements / Query Performance Monitoring",
+          List.of(
+              io.pgrunbooks.workflows.prevention.EnablePgStatStatementsWorkflow.PRELOAD_GATE,
+              io.pgrunbooks.workflows.prevention.EnablePgStatStatementsWorkflow.EXTENSION_GATE));
+
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
-          RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT);
+          RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT,
+          ENABLE_PG_STAT_STATEMENTS);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -179,8 +179,7 @@ public class RelieveConnectionExhaustionWorkflowImpl extends GatedRun implements
   }
 
   private RelieveResult rejected(GateOutcome outcome) {
-    String reason = "gate " + outcome.gateId() + " " + ("timeout".equals(outcome.decidedBy()) ? "timed out" : "rejected by " + outcome.decidedBy())
-        + (outcome.comment() == null ? "" : ": " + outcome.comment()) + "; its step and the ones after it were not done";
+    String reason = outcome.refusal();
     RunProgress.enter("rejected", reason);
     return result(RelieveStatus.REJECTED, reason);
   }
