@@ -162,8 +162,7 @@ public class ReclaimDiskSpaceWorkflowImpl extends GatedRun implements ReclaimDis
       }
       RunProgress.enter(full ? "vacuum-full" : "vacuum", (full ? "VACUUM FULL of " : "VACUUM of ") + bloated.size() + " table(s)");
       vacuums.addAll(vacuum.vacuumTables(target, bloated, full));
-      recheck("after " + (full ? "VACUUM FULL" : "VACUUM") + " of "
-          + vacuums.stream().map(TableVacuum::describe).collect(Collectors.joining("; ")));
+      recheck("after " + vacuums.stream().map(TableVacuum::describe).collect(Collectors.joining("; ")));
     }
 
     // 6. The outcome: disk use under the threshold or not.
