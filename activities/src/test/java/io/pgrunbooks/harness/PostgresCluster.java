@@ -43,8 +43,15 @@ public final class PostgresCluster implements AutoCloseable {
 
   /** initdb and start a cluster with extra server settings (e.g. max_connections). */
   public static PostgresCluster start(String name, Map<String, String> settings) {
+    return start(name, settings, null);
+  }
+
+  /** The same, with the cluster's directory (data directory included) made inside {@code parent} (null: the temp directory). */
+  public static PostgresCluster start(String name, Map<String, String> settings, Path parent) {
     try {
-      Path root = Files.createTempDirectory("pgrb-" + name + "-");
+      Path root = parent == null
+          ? Files.createTempDirectory("pgrb-" + name + "-")
+          : Files.createTempDirectory(parent, "pgrb-" + name + "-");
       PostgresCluster cluster = new PostgresCluster(root, binDirectory(), Processes.freePort());
       Runtime.getRuntime().addShutdownHook(cluster.cleanup);
       cluster.init();
