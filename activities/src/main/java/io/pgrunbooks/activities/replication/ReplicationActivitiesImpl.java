@@ -105,7 +105,6 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     ReplicaHosting hosting = hosting(config);
     List<ReplicaStatus> statuses = new ArrayList<>();
     for (Replica r : Replica.of(config, target, replica)) {
-      Activity.getExecutionContext().heartbeat(r.name());
       String endpoint = PostgresConnector.describe(r.endpoint());
       Boolean running = hosting.serverRunning(config, r);
       String podUid = hosting.podUid(config, r);
@@ -202,8 +201,9 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   @Override
   public Reinitialization reinitializeReplica(String target, String replica, String stamp) {
     TargetConfig config = targets.get(target);
-    var context = Activity.getExecutionContext();
-    return hosting(config).reinitialize(config, Replica.named(config, target, replica), stamp, context::heartbeat);
+    // Heartbeats carry pg_basebackup's latest progress line (only the host copies; the context is taken when it does).
+    return hosting(config).reinitialize(
+        config, Replica.named(config, target, replica), stamp, line -> Activity.getExecutionContext().heartbeat(line));
   }
 
   @Override
