@@ -97,4 +97,13 @@ public final class Processes {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Deletes a directory tree, best effort (harness cleanup). */
+  public static void removeTree(Path root) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
 }

@@ -82,4 +82,10 @@ public final class RunHistory {
         .filter(e -> e.getActivityTaskCompletedEventAttributes().getScheduledEventId() == scheduledId)
         .findFirst();
   }
+
+  /** Saves a run's history under target/histories/NAME.json: recordings for the replay test come from real runs. */
+  public static void save(io.temporal.client.WorkflowClient client, String workflowId, String name) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "histories"));
+    java.nio.file.Files.writeString(dir.resolve(name + ".json"), client.fetchHistory(workflowId).toJson(true));
+  }
 }

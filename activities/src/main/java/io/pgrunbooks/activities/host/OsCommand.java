@@ -60,9 +60,19 @@ public final class OsCommand {
    * few seconds while it runs (activities heartbeat with it).
    */
   public static Result run(String osUser, List<String> command, Duration timeout, Consumer<String> progress) {
+    return run(osUser, command, java.util.Map.of(), timeout, progress);
+  }
+
+  /**
+   * The same with extra environment variables (e.g. PGPASSWORD for a tool that logs in: the
+   * environment, unlike the command line, is not visible to other users of the machine).
+   */
+  public static Result run(
+      String osUser, List<String> command, java.util.Map<String, String> env, Duration timeout, Consumer<String> progress) {
     ProcessBuilder pb = new ProcessBuilder(as(osUser, command));
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().remove("PGPASSWORD");
+    pb.environment().putAll(env);
     Process process;
     try {
       process = pb.start();

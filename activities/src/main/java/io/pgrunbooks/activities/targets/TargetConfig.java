@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param pitr the target's pgBackRest stanza for point-in-time recovery (null: none)
  * @param applicationHealthUrls the applications' health URLs a validation after recovery calls
  *     (the seed's {@code curl -f https://api.link-app.com/health}); may be empty
+ * @param replication where each replica runs and how it copies the primary (null: replicas are
+ *     only looked at, never started or reinitialized)
  */
 public record TargetConfig(
     Hosting hosting,
@@ -34,7 +36,26 @@ public record TargetConfig(
     BackupSettings backup,
     RestoreSettings restore,
     PitrSettings pitr,
-    List<String> applicationHealthUrls) {
+    List<String> applicationHealthUrls,
+    ReplicationSettings replication) {
+
+  /** A target without replication settings (replicas are then only looked at). */
+  public TargetConfig(
+      Hosting hosting,
+      Endpoint primary,
+      List<Endpoint> replicas,
+      List<String> databases,
+      List<String> applicationDeployments,
+      KubernetesPlacement kubernetes,
+      HostPlacement host,
+      AssessmentThresholds thresholds,
+      BackupSettings backup,
+      RestoreSettings restore,
+      PitrSettings pitr,
+      List<String> applicationHealthUrls) {
+    this(hosting, primary, replicas, databases, applicationDeployments, kubernetes, host, thresholds, backup, restore, pitr,
+        applicationHealthUrls, null);
+  }
 
   /** A target with default restore settings and without point-in-time recovery. */
   public TargetConfig(
@@ -47,7 +68,7 @@ public record TargetConfig(
       HostPlacement host,
       AssessmentThresholds thresholds,
       BackupSettings backup) {
-    this(hosting, primary, replicas, databases, applicationDeployments, kubernetes, host, thresholds, backup, null, null, null);
+    this(hosting, primary, replicas, databases, applicationDeployments, kubernetes, host, thresholds, backup, null, null, null, null);
   }
 
   /** The constructor configuration binds to (the record has a second one). */
@@ -184,6 +205,52 @@ public record TargetConfig(
           stagingDirectory == null || stagingDirectory.isBlank() ? System.getProperty("java.io.tmpdir") : stagingDirectory;
       stagedMinBytes = stagedMinBytes == null || stagedMinBytes < 0 ? 256L << 20 : stagedMinBytes;
       jobs = jobs == null || jobs < 1 ? Runtime.getRuntime().availableProcessors() : jobs;
+    }
+  }
+
+  /**
+   * Replicas of a target ({@code pgrunbooks.targets.<name>.replication}), for Scenario 3.
+   *
+   * @param user the replication role pg_basebackup connects as (default: the primary endpoint's)
+   * @param passwordRef its password (default: the primary endpoint's)
+   * @param replicas where each replica runs; may be empty
+   */
+  public record ReplicationSettings(String user, String passwordRef, List<ReplicaPlacement> replicas) {
+    public ReplicationSettings {
+      replicas = replicas == null ? List.of() : List.copyOf(replicas);
+    }
+  }
+
+  /**
+   * One replica ({@code replication.replicas[i]}).
+   *
+   * @param name its name; also the application_name it streams as (cluster_name or
+   *     primary_conninfo's), which matches it to its row of pg_stat_replication
+   * @param endpoint index of its JDBC endpoint in the target's {@code replicas} (default: its own
+   *     position in this list)
+   * @param slot the physical replication slot it streams from (null: none)
+   * @param dataDirectory host: its data directory
+   * @param binDirectory host: where pg_ctl and pg_basebackup are (default: the newest installed)
+   * @param osUser host: the OS user owning it (default postgres)
+   * @param logFile host: the server log pg_ctl start writes and the diagnosis reads (default
+   *     {@code <dataDirectory>/log/} newest file, and {@code pg-runbooks-start.log} in the directory
+   *     above the data directory for starts)
+   * @param pod kubernetes: its pod, e.g. postgres-replica-0 (in kubernetes.namespace)
+   * @param volumeClaim kubernetes: the claim a reinitialization deletes with the pod, e.g.
+   *     data-postgres-replica-0; null: this runbook never deletes its volume (a person reinitializes it)
+   */
+  public record ReplicaPlacement(
+      String name,
+      Integer endpoint,
+      String slot,
+      String dataDirectory,
+      String binDirectory,
+      String osUser,
+      String logFile,
+      String pod,
+      String volumeClaim) {
+    public ReplicaPlacement {
+      osUser = osUser == null || osUser.isBlank() ? "postgres" : osUser;
     }
   }
 }

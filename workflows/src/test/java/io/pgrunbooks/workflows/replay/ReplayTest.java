@@ -53,7 +53,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.maintenance.RunMaintenanceWorkflowImpl.class,
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class,
                             io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class,
-                            io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflowImpl.class,
+                            io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
