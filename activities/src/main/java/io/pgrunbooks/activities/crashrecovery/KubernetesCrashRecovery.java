@@ -116,10 +116,13 @@ class KubernetesCrashRecovery implements CrashRecoveryHosting {
         && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** The pod's events, newest first: {@code kubectl describe pod}'s Events section. */
+  /**
+   * The pod's events, newest first: {@code kubectl describe pod}'s Events section. Filtered here
+   * rather than by an involvedObject field selector, which fabric8's mock does not serve; events
+   * live an hour, so a namespace's list stays small.
+   */
   private List<String> events(KubernetesPlacement p) {
-    return kubernetes.get().v1().events().inNamespace(p.namespace())
-        .withField("involvedObject.name", p.primaryPod()).list().getItems().stream()
+    return kubernetes.get().v1().events().inNamespace(p.namespace()).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && "Pod".equals(e.getInvolvedObject().getKind())
             && p.primaryPod().equals(e.getInvolvedObject().getName()))
         .sorted(Comparator.comparing(KubernetesCrashRecovery::when, Comparator.nullsLast(Comparator.reverseOrder())))
