@@ -94,17 +94,7 @@ final class PitrDirectories {
    * restart} reuses), without the program and its -D: pg_ctl adds those itself.
    */
   static String serverOptions(String aside) {
-    Path opts = Path.of(aside, "postmaster.opts");
-    try {
-      if (!Files.exists(opts)) {
-        return null;
-      }
-      String line = Files.readString(opts, StandardCharsets.UTF_8).strip();
-      int first = line.indexOf(" \"");
-      String options = first < 0 ? "" : line.substring(first + 1);
-      return options.replaceAll("\"-D\" \"[^\"]*\"\\s*", "").strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.pgrunbooks.activities.host.PostmasterOpts.serverOptions(Path.of(aside));
   }
+
 }

@@ -54,7 +54,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class,
                             io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class,
                             io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflowImpl.class,
-                            io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflowImpl.class,
+                            io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
