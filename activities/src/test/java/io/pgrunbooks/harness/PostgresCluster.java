@@ -43,9 +43,17 @@ public final class PostgresCluster implements AutoCloseable {
 
   /** initdb and start a cluster with extra server settings (e.g. max_connections). */
   public static PostgresCluster start(String name, Map<String, String> settings) {
+    return start(name, binDirectory(), settings);
+  }
+
+  /**
+   * The same with the server binaries of {@code binDirectory}, e.g. another major version from
+   * {@link PostgresVersions#binDirectory(int)}.
+   */
+  public static PostgresCluster start(String name, Path binDirectory, Map<String, String> settings) {
     try {
       Path root = Files.createTempDirectory("pgrb-" + name + "-");
-      PostgresCluster cluster = new PostgresCluster(root, binDirectory(), Processes.freePort());
+      PostgresCluster cluster = new PostgresCluster(root, binDirectory, Processes.freePort());
       Runtime.getRuntime().addShutdownHook(cluster.cleanup);
       cluster.init();
       cluster.start(settings);

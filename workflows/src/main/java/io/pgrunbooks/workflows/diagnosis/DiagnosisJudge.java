@@ -258,9 +258,9 @@ final class DiagnosisJudge {
         .filter(t -> t.seqTuplesRead() >= SEQ_ROWS_WORTH_A_FINDING
             && Objects.requireNonNullElse(t.indexScans(), 0L) < t.seqScans())
         .map(t -> new Finding(CheckStatus.WARNING, String.format(Locale.ROOT,
-            "table %s.%s in %s: %d sequential scan(s) read %d rows, %s index scan(s): a missing index?",
+            "table %s.%s in %s: %d sequential scan(s) read %d rows, %s: a missing index?",
             t.schema(), t.table(), t.database(), t.seqScans(), t.seqTuplesRead(),
-            t.indexScans() == null ? "no index, no" : String.valueOf(t.indexScans()))))
+            t.indexScans() == null ? "it has no index" : t.indexScans() + " index scan(s)")))
         .toList();
     long databases = tables.stream().map(TableStatistics::database).distinct().count();
     return new Verdict(findings.isEmpty() ? CheckStatus.OK : CheckStatus.WARNING,
