@@ -53,9 +53,15 @@ public final class Excerpts {
     int omitted = lines.size() - head.size() - tail.size();
     StringBuilder out = new StringBuilder();
     head.forEach(l -> out.append(l).append('\n'));
-    out.append("… ").append(omitted).append(" of ").append(lines.size()).append(" lines (")
-        .append(utf8(text)).append(" bytes in all) left out …\n");
+    if (omitted > 0) {
+      out.append("… ").append(omitted).append(" of ").append(lines.size()).append(" lines (")
+          .append(utf8(text)).append(" bytes in all) left out …\n");
+    }
     tail.forEach(l -> out.append(l).append('\n'));
+    if (omitted == 0) { // every line is there, some of them cut
+      out.append("… lines over ").append(MAX_LINE_CHARS).append(" characters cut (")
+          .append(utf8(text)).append(" bytes in all) …\n");
+    }
     return out.toString();
   }
 
