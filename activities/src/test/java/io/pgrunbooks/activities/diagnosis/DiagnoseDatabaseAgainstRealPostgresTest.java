@@ -98,8 +98,13 @@ class DiagnoseDatabaseAgainstRealPostgresTest {
       try (DiagnosisRun run = new DiagnosisRun("pg", HostTargets.of(cluster, List.of("postgres", "link_users")), artifacts)) {
         long started = System.nanoTime();
         report = run.diagnose("pg", "diagnose-database/pg/" + System.nanoTime());
-        log.info("DiagnoseDatabase on PostgreSQL 15: start to result in {} ms", (System.nanoTime() - started) / 1_000_000);
+        long first = (System.nanoTime() - started) / 1_000_000;
         run.saveHistory("diagnose-database");
+        // For the benchmark figures: the first run pays the JVM's warm-up (JDBC, S3 client, classes).
+        started = System.nanoTime();
+        run.diagnose("pg", "diagnose-database/pg/" + System.nanoTime());
+        log.info("DiagnoseDatabase on PostgreSQL 15, workflow start to result: first run {} ms, second run {} ms",
+            first, (System.nanoTime() - started) / 1_000_000);
       }
       log.info("findings: {}", report.findings());
       log.info("checklist: {}", report.checklist());
