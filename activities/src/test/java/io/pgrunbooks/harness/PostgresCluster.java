@@ -43,16 +43,28 @@ public final class PostgresCluster implements AutoCloseable {
 
   /** initdb and start a cluster with extra server settings (e.g. max_connections). */
   public static PostgresCluster start(String name, Map<String, String> settings) {
-    return start(name, settings, null);
+    return start(name, binDirectory(), settings, null);
   }
 
   /** The same, with the cluster's directory (data directory included) made inside {@code parent} (null: the temp directory). */
   public static PostgresCluster start(String name, Map<String, String> settings, Path parent) {
+    return start(name, binDirectory(), settings, parent);
+  }
+
+  /**
+   * The same with the server binaries of {@code binDirectory}, e.g. another major version from
+   * {@link PostgresVersions#binDirectory(int)}.
+   */
+  public static PostgresCluster start(String name, Path binDirectory, Map<String, String> settings) {
+    return start(name, binDirectory, settings, null);
+  }
+
+  private static PostgresCluster start(String name, Path binDirectory, Map<String, String> settings, Path parent) {
     try {
       Path root = parent == null
           ? Files.createTempDirectory("pgrb-" + name + "-")
           : Files.createTempDirectory(parent, "pgrb-" + name + "-");
-      PostgresCluster cluster = new PostgresCluster(root, binDirectory(), Processes.freePort());
+      PostgresCluster cluster = new PostgresCluster(root, binDirectory, Processes.freePort());
       Runtime.getRuntime().addShutdownHook(cluster.cleanup);
       cluster.init();
       cluster.start(settings);

@@ -4,11 +4,11 @@ import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
 
 /** Checks that a target carries the Kubernetes placement fields a step needs. */
-final class Placements {
+public final class Placements {
   private Placements() {}
 
   /** The target's placement; every step needs at least its namespace. */
-  static KubernetesPlacement of(TargetConfig target) {
+  public static KubernetesPlacement of(TargetConfig target) {
     KubernetesPlacement placement = target.kubernetes();
     if (placement == null) {
       throw new IllegalArgumentException(
@@ -19,7 +19,7 @@ final class Placements {
   }
 
   /** The value of a placement field that this step cannot do without. */
-  static String required(String value, String property) {
+  public static String required(String value, String property) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("target has no " + property);
     }

@@ -7,23 +7,24 @@ import io.temporal.failure.TimeoutFailure;
 
 /**
  * A check's value, or why there is none. Turns activity failures into checklist lines so that a
- * check that cannot run is reported, never dropped, and never fails the run.
+ * check that cannot run is reported, never dropped, and never fails the run. Shared by the
+ * assessment and the diagnosis.
  */
-record CheckOutcome<T>(T value, CheckStatus failureStatus, String failureSummary) {
+public record CheckOutcome<T>(T value, CheckStatus failureStatus, String failureSummary) {
 
-  static <T> CheckOutcome<T> of(T value) {
+  public static <T> CheckOutcome<T> of(T value) {
     return new CheckOutcome<>(value, null, null);
   }
 
-  static <T> CheckOutcome<T> skipped(String why) {
+  public static <T> CheckOutcome<T> skipped(String why) {
     return new CheckOutcome<>(null, CheckStatus.SKIPPED, why);
   }
 
-  static <T> CheckOutcome<T> notApplicable(String why) {
+  public static <T> CheckOutcome<T> notApplicable(String why) {
     return new CheckOutcome<>(null, CheckStatus.NOT_APPLICABLE, why);
   }
 
-  static <T> CheckOutcome<T> failed(ActivityFailure failure) {
+  public static <T> CheckOutcome<T> failed(ActivityFailure failure) {
     Throwable cause = failure.getCause();
     if (cause instanceof ApplicationFailure app
         && AssessmentFailures.NOT_APPLICABLE.equals(app.getType())) {
@@ -45,7 +46,7 @@ record CheckOutcome<T>(T value, CheckStatus failureStatus, String failureSummary
     return timeout.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").replace('_', '-').toLowerCase(java.util.Locale.ROOT);
   }
 
-  boolean present() {
+  public boolean present() {
     return value != null;
   }
 }

@@ -55,7 +55,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class,
                             io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflowImpl.class,
                             io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflowImpl.class,
-                            io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflowImpl.class,
+                            io.pgrunbooks.workflows.diagnosis.DiagnoseDatabaseWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
