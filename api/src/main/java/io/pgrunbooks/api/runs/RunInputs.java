@@ -2,18 +2,24 @@ package io.pgrunbooks.api.runs;
 
 import io.pgrunbooks.api.errors.BadRequest;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
+import io.pgrunbooks.workflows.assessment.Scenario;
 import io.pgrunbooks.workflows.backup.BackupFormat;
 import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
 import io.pgrunbooks.workflows.connections.ConnectionRequest;
+import io.pgrunbooks.workflows.crashrecovery.CrashRecoveryRequest;
+import io.pgrunbooks.workflows.diagnosis.DiagnosisRequest;
+import io.pgrunbooks.workflows.disk.DiskRequest;
 import io.pgrunbooks.workflows.maintenance.MaintenanceRequest;
 import io.pgrunbooks.workflows.pitr.PitrRequest;
 import io.pgrunbooks.workflows.prevention.PreventionRequest;
 import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
+import io.pgrunbooks.workflows.replication.ReplicationRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
 import io.pgrunbooks.workflows.restore.RestoreNames;
+import io.pgrunbooks.workflows.response.IncidentRequest;
 import io.pgrunbooks.workflows.restore.RestoreRequest;
 import io.pgrunbooks.workflows.validation.ValidationRequest;
 import io.pgrunbooks.workflows.watch.WatchRequest;
@@ -66,6 +72,10 @@ final class RunInputs {
       }
       return new DropLeftoverRequest(request.target(), request.database(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
+    if (runbook.equals(RunbookCatalog.DIAGNOSE_DATABASE)) {
+      refuseBackupOptions(runbook, request);
+      return new DiagnosisRequest(request.target(), requestedBy);
+    }
     if (runbook.equals(RunbookCatalog.VALIDATE_RECOVERY)) {
       refuseBackupOptions(runbook, request);
       return new ValidationRequest(request.target(), requestedBy);
@@ -109,6 +119,42 @@ final class RunInputs {
       return new PreventionRequest(
           request.target(), request.databases() == null ? List.of() : request.databases(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
+    if (runbook.equals(RunbookCatalog.RECOVER_CRASHED_POD)) {
+      range("logRetentionDays", request.logRetentionDays(), 1, 3650);
+      if (request.restoreDatabase() != null && !DATABASE.matcher(request.restoreDatabase()).matches()) {
+        throw new BadRequest("'restoreDatabase' is one of the target's databases (lower-case letters, digits and _)");
+      }
+      return new CrashRecoveryRequest(request.target(), request.logRetentionDays(), blankToNull(request.restoreDatabase()),
+          Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.REPAIR_REPLICATION_LAG)) {
+      if (request.replica() != null && !request.replica().matches("[A-Za-z0-9_.-]{1,63}")) {
+        throw new BadRequest("'replica' is a configured replica's name: letters, digits, '.', '_' and '-', at most 63");
+      }
+      if (request.maxLagBytes() != null && request.maxLagBytes() < 0) {
+        throw new BadRequest("'maxLagBytes' must not be negative");
+      }
+      range("recheckMinutes", request.recheckMinutes(), 1, 120);
+      range("sampleSeconds", request.sampleSeconds(), 1, 300);
+      return new ReplicationRequest(request.target(), request.replica(), request.maxLagBytes(), request.recheckMinutes(),
+          request.sampleSeconds(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.RECLAIM_DISK_SPACE)) {
+      range("logRetentionDays", request.logRetentionDays(), 1, 3650);
+      if (request.expandTo() != null && !request.expandTo().matches("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")) {
+        throw new BadRequest("'expandTo' is a Kubernetes quantity such as 150Gi, got '" + request.expandTo() + "'");
+      }
+      return new DiskRequest(request.target(), request.logRetentionDays(), request.maintenanceWindow(), request.expandTo(),
+          request.dropInactiveSlots(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
+    if (runbook.equals(RunbookCatalog.RESPOND_TO_DATABASE_FAILURE)) {
+      if (request.hours() != null && (request.hours() < 0 || request.hours() > 72)) {
+        throw new BadRequest("'hours' must be between 0 (no post-incident watch) and 72 (default 4, the seed's)");
+      }
+      return new IncidentRequest(
+          request.target(), scenario(request.scenario()), Boolean.TRUE.equals(request.stopAfterDiagnosis()), null, null,
+          request.hours(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
     throw new BadRequest("runbook '" + runbook.name() + "' cannot be started over REST yet");
   }
 
@@ -137,7 +183,11 @@ final class RunInputs {
     if (request.databases() != null || request.format() != null || request.parallelism() != null
         || request.keyRef() != null || request.metadataKey() != null || request.database() != null
         || request.objectKey() != null || request.mode() != null || request.dryRun() != null || request.targetTime() != null
-        || request.idleMinutes() != null || request.maxConnections() != null) {
+        || request.idleMinutes() != null || request.maxConnections() != null || request.scenario() != null
+        || request.stopAfterDiagnosis() != null || request.hours() != null || request.replica() != null
+        || request.maxLagBytes() != null || request.recheckMinutes() != null || request.sampleSeconds() != null
+        || request.logRetentionDays() != null || request.maintenanceWindow() != null || request.expandTo() != null
+        || request.dropInactiveSlots() != null || request.restoreDatabase() != null) {
       throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
     }
   }
@@ -145,6 +195,34 @@ final class RunInputs {
   /** Whether the run changes something (it then needs the target to itself): dry runs do not. */
   static boolean isDestructive(RunbookDescriptor runbook, StartRunRequest request) {
     return !runbook.destructiveSteps().isEmpty() && !Boolean.TRUE.equals(request.dryRun());
+  }
+
+  private static void range(String field, Integer value, int min, int max) {
+    if (value != null && (value < min || value > max)) {
+      throw new BadRequest("'" + field + "' must be between " + min + " and " + max);
+    }
+  }
+
+  /** A scenario named by its runbook (e.g. resolve-slow-queries), or none. */
+  private static Scenario scenario(String name) {
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    if (name.equals("none")) {
+      return Scenario.NONE;
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (Scenario s : Scenario.values()) {
+      RunbookDescriptor runbook = RunbookCatalog.ALL.stream().filter(r -> r.workflowType().equals(s.workflowType())).findFirst().orElse(null);
+      if (runbook != null && runbook.name().equals(name)) {
+        return s;
+      }
+      if (runbook != null) {
+        names.add(runbook.name());
+      }
+    }
+    names.add("none");
+    throw new BadRequest("unknown scenario '" + name + "'; one of " + names);
   }
 
   private static RestoreMode restoreMode(String mode) {

@@ -1,6 +1,7 @@
 package io.pgrunbooks.api.runs;
 
 import io.pgrunbooks.api.approvals.ApprovalService;
+import io.pgrunbooks.api.approvals.PendingGate;
 import io.pgrunbooks.api.errors.BadRequest;
 import io.pgrunbooks.api.errors.Conflict;
 import io.pgrunbooks.api.targets.KnownTargets;
@@ -186,7 +187,25 @@ class RunService {
         d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
             ? progress(workflowId, d.getRawDescription())
             : List.of(),
-        approvals.pending(d, workflowId, apiBase));
+        awaitingApproval(d, workflowId, apiBase));
+  }
+
+  /**
+   * The run's open gates and its running children's (a failure response repairs in a child run,
+   * whose gates are decided on the child's id, which each gate's commands name).
+   */
+  private List<PendingGate> awaitingApproval(WorkflowExecutionDescription d, String workflowId, String apiBase) {
+    List<PendingGate> gates = new ArrayList<>(approvals.pending(d, workflowId, apiBase));
+    if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      for (PendingChildExecutionInfo child : d.getRawDescription().getPendingChildrenList()) {
+        try {
+          gates.addAll(approvals.pending(client.newUntypedWorkflowStub(child.getWorkflowId()).describe(), child.getWorkflowId(), apiBase));
+        } catch (WorkflowNotFoundException finishedMeanwhile) {
+          // the child closed between the two calls: no gate open there
+        }
+      }
+    }
+    return gates;
   }
 
   /** Pending activities of the run and of its running children (one level: a run's databases). */

@@ -23,10 +23,22 @@ import java.util.List;
  * @param checkSql recover-to-point-in-time: a read-only query returning one value, run after recovery
  * @param approvalTimeoutSeconds restore-from-backup: how long a gate waits before escalating (default 1800)
  * @param abortOnApprovalTimeout restore-from-backup: end the run when nobody decided in time (default: keep waiting)
- * @param hours watch-after-incident: how long the post-incident rules stay (default 4)
+ * @param hours watch-after-incident, respond-to-database-failure: how long the post-incident rules stay (default 4; 0: no watch)
  * @param incident watch-after-incident: a short incident id for the rules' name
  * @param idleMinutes relieve-connection-exhaustion: sessions idle longer than this are proposed for termination (default 30)
  * @param maxConnections relieve-connection-exhaustion: a new, higher max_connections (host hosting; default: unchanged)
+ * @param scenario respond-to-database-failure: the scenario to run instead of the assessment's, by its runbook name
+ *     (e.g. {@code resolve-slow-queries}) or {@code none}
+ * @param stopAfterDiagnosis respond-to-database-failure: end after the diagnosis, with the report
+ * @param replica repair-replication-lag: one replica by name (default: every configured replica)
+ * @param maxLagBytes repair-replication-lag: a replica this close to the primary has caught up (default 1 MiB)
+ * @param recheckMinutes repair-replication-lag: how long the lag is sampled after a fix (default 10)
+ * @param sampleSeconds repair-replication-lag: between samples (default 15)
+ * @param logRetentionDays reclaim-disk-space, recover-crashed-pod: server logs older than this are proposed for deletion (default 7)
+ * @param maintenanceWindow reclaim-disk-space: VACUUM FULL is proposed only inside one (default false)
+ * @param expandTo reclaim-disk-space: the data volume claim's new size, e.g. {@code 150Gi} (kubernetes)
+ * @param dropInactiveSlots reclaim-disk-space: propose dropping inactive slots that retain WAL (default false)
+ * @param restoreDatabase recover-crashed-pod: restore this database from its newest backup, after approval (default: none)
  */
 public record StartRunRequest(
     String runbook,
@@ -48,4 +60,15 @@ public record StartRunRequest(
     Integer hours,
     String incident,
     Integer idleMinutes,
-    Integer maxConnections) {}
+    Integer maxConnections,
+    String scenario,
+    Boolean stopAfterDiagnosis,
+    String replica,
+    Long maxLagBytes,
+    Integer recheckMinutes,
+    Integer sampleSeconds,
+    Integer logRetentionDays,
+    Boolean maintenanceWindow,
+    String expandTo,
+    Boolean dropInactiveSlots,
+    String restoreDatabase) {}

@@ -30,7 +30,7 @@ class RequestErrorsTest {
     assertProblem(
         http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"drop-everything\",\"target\":\"demo\"}"),
         400,
-        "unknown runbook 'drop-everything'; one of [assess-database-health, backup-databases, verify-backup, restore-from-backup, drop-restore-leftover, recover-to-point-in-time, relieve-connection-exhaustion, validate-recovery, run-maintenance, watch-after-incident, ");
+        "unknown runbook 'drop-everything'; one of [assess-database-health, diagnose-database, backup-databases, verify-backup, restore-from-backup, drop-restore-leftover, recover-to-point-in-time, relieve-connection-exhaustion, validate-recovery, run-maintenance, watch-after-incident, ");
   }
 
   @Test

@@ -112,10 +112,70 @@ public final class RunbookCatalog {
               io.pgrunbooks.workflows.prevention.EnablePgStatStatementsWorkflow.PRELOAD_GATE,
               io.pgrunbooks.workflows.prevention.EnablePgStatStatementsWorkflow.EXTENSION_GATE));
 
+  public static final RunbookDescriptor DIAGNOSE_DATABASE =
+      new RunbookDescriptor(
+          "diagnose-database",
+          io.pgrunbooks.workflows.diagnosis.DiagnoseDatabaseWorkflow.TYPE,
+          "Detailed diagnosis, read-only and in parallel: pods or server, events, logs, resources, connections by"
+              + " source, locks (blocked and blocking), replication lag, slowest statements, sizes, table statistics",
+          "Database Failures Response / Detailed Diagnosis",
+          List.of());
+
+  public static final RunbookDescriptor RECOVER_CRASHED_POD =
+      new RunbookDescriptor(
+          "recover-crashed-pod",
+          io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflow.TYPE,
+          "Why the database server crashed or won't start (pod state, events, previous and current logs, PVC, disk,"
+              + " node; host: pg_ctl status and the server log); then, each after approval: restart (pod deleted and"
+              + " its replacement awaited, or pg_ctl start), old server logs deleted, a database restored from backup",
+          "Common Resolution Scenarios / Scenario 1: Database Pod Crashed or Won't Start",
+          List.of(
+              io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflow.RESTART_GATE,
+              io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflow.LOG_CLEANUP_GATE,
+              io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflow.RESTORE_GATE));
+
+  public static final RunbookDescriptor REPAIR_REPLICATION_LAG =
+      new RunbookDescriptor(
+          "repair-replication-lag",
+          io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow.TYPE,
+          "Replication lag: primary, replicas, network and archiving checked; then, each after approval: a stopped"
+              + " replica started, a paused replay resumed, or a replica whose WAL is gone reinitialized (the old"
+              + " data directory kept); lag sampled until caught up",
+          "Common Resolution Scenarios / Scenario 3: Replication Lag Issues",
+          List.of(
+              io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow.START_GATE,
+              io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow.RESUME_REPLAY_GATE,
+              io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow.REINITIALIZE_GATE));
+
+  public static final RunbookDescriptor RECLAIM_DISK_SPACE =
+      new RunbookDescriptor(
+          "reclaim-disk-space",
+          io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflow.TYPE,
+          "Disk use and what fills it, why WAL piles up (archiver, slots; nothing under pg_wal is deleted); then,"
+              + " each after approval: abandoned slots dropped, old server logs deleted, the PVC grown, VACUUM or"
+              + " VACUUM FULL (maintenance window); df re-checked after each change",
+          "Common Resolution Scenarios / Scenario 5: Disk Space Issues",
+          List.of(
+              io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflow.DROP_SLOT_GATE,
+              io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflow.DELETE_LOGS_GATE,
+              io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflow.EXPAND_GATE,
+              io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflow.VACUUM_FULL_GATE,
+              io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflow.VACUUM_GATE));
+
+  public static final RunbookDescriptor RESPOND_TO_DATABASE_FAILURE =
+      new RunbookDescriptor(
+          "respond-to-database-failure",
+          io.pgrunbooks.workflows.response.RespondToDatabaseFailureWorkflow.TYPE,
+          "The whole failure runbook: assess, pick the scenario by the Quick Reference table, diagnose,"
+              + " run the scenario as a child (its gates are approved on the child's id), validate, start the"
+              + " post-incident watch, and write the incident report (GET /api/reports/{id})",
+          "Database Failures Response (whole)",
+          List.of("via the scenario's child run"));
+
   public static final List<RunbookDescriptor> ALL =
-      List.of(ASSESS_DATABASE_HEALTH, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
+      List.of(ASSESS_DATABASE_HEALTH, DIAGNOSE_DATABASE, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
           RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT,
-          ENABLE_PG_STAT_STATEMENTS);
+          ENABLE_PG_STAT_STATEMENTS, RECOVER_CRASHED_POD, REPAIR_REPLICATION_LAG, RECLAIM_DISK_SPACE, RESPOND_TO_DATABASE_FAILURE);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

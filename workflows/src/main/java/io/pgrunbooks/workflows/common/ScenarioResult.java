@@ -23,4 +23,14 @@ public interface ScenarioResult {
 
   /** The re-check after each change, in order: whether it helped. */
   List<String> checks();
+
+  /** For the incident report: "no", or what may be lost (a restore loses what was written after its backup). */
+  default String dataLoss() {
+    return "no: nothing was restored or rolled back";
+  }
+
+  /** For the incident report: error messages the scenario saw (e.g. a crashed server's FATAL lines). */
+  default List<String> errorsSeen() {
+    return List.of();
+  }
 }

@@ -65,4 +65,20 @@ public record CrashRecoveryResult(
     }
     return done;
   }
+
+  /** A restore swapped in replaces the database with its backup: what was written after it is lost. */
+  @Override
+  public String dataLoss() {
+    if (restore == null || restore.preRestoreDatabase() == null || restore.backup() == null) {
+      return "no: nothing was restored or rolled back";
+    }
+    return "yes: " + restore.database() + " was restored from " + restore.backup().objectKey() + " (stored "
+        + restore.backup().lastModified() + "); writes after that backup are not in it (the old database is kept as "
+        + restore.preRestoreDatabase() + ")";
+  }
+
+  @Override
+  public List<String> errorsSeen() {
+    return logs == null ? List.of() : logs.fatal();
+  }
 }

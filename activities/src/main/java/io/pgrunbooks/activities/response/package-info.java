@@ -1,0 +1,2 @@
+/** Side effects of the failure response itself: keeping its incident report. */
+package io.pgrunbooks.activities.response;

@@ -1,0 +1,2 @@
+/** Incident reports of finished failure responses, as Markdown. */
+package io.pgrunbooks.api.reports;
