@@ -66,4 +66,29 @@ class WorkersApplicationTest {
     assertThat(context.getBean("applicationActivitiesImpl"))
         .isInstanceOf(io.pgrunbooks.workflows.applications.ApplicationActivities.class);
   }
+
+  /**
+   * What the worker does at start, on an in-memory server: every configured workflow class and
+   * activity bean registered on one worker. Two activity interfaces with a method of the same name
+   * register the same activity type, which Temporal refuses: this fails here, not in production.
+   */
+  @Test
+  void theConfiguredWorkflowsAndActivitiesShareOneWorker() throws ClassNotFoundException {
+    org.springframework.core.env.Environment env = context.getEnvironment();
+    java.util.List<Object> beans = new java.util.ArrayList<>();
+    for (int i = 0; env.containsProperty("spring.temporal.workers[0].activity-beans[" + i + "]"); i++) {
+      beans.add(context.getBean(env.getProperty("spring.temporal.workers[0].activity-beans[" + i + "]")));
+    }
+    java.util.List<Class<?>> workflows = new java.util.ArrayList<>();
+    for (int i = 0; env.containsProperty("spring.temporal.workers[0].workflow-classes[" + i + "]"); i++) {
+      workflows.add(Class.forName(env.getProperty("spring.temporal.workers[0].workflow-classes[" + i + "]")));
+    }
+    assertThat(beans).hasSizeGreaterThan(10);
+    assertThat(workflows).hasSizeGreaterThan(10);
+    try (io.temporal.testing.TestWorkflowEnvironment temporal = io.temporal.testing.TestWorkflowEnvironment.newInstance()) {
+      io.temporal.worker.Worker worker = temporal.newWorker("registration");
+      worker.registerWorkflowImplementationTypes(workflows.toArray(Class<?>[]::new));
+      worker.registerActivitiesImplementations(beans.toArray());
+    }
+  }
 }

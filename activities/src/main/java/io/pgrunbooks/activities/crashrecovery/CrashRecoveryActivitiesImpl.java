@@ -95,7 +95,7 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
   }
 
   @Override
-  public DiskUsage checkDiskUsage(String target) {
+  public DiskUsage checkDataDirectorySpace(String target) {
     TargetConfig config = targets.get(target);
     CrashRecoveryHosting hosting = hosting(config);
     String dir = stripSlash(hosting.dataDirectory(config));
@@ -193,7 +193,7 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
   }
 
   @Override
-  public RecoveryCheck recheck(String target) {
+  public RecoveryCheck recheckServer(String target) {
     TargetConfig config = targets.get(target);
     Readiness ready = readiness.probe(config.primary());
     Boolean podReady = hosting(config).podReady(config);

@@ -93,7 +93,7 @@ public class DiskActivitiesImpl implements DiskActivities {
   }
 
   @Override
-  public DiskBreakdown checkDiskUsage(String target) {
+  public DiskBreakdown measureDiskUsage(String target) {
     TargetConfig config = targets.get(target);
     DiskCheck usage = df(config);
     List<SizedEntry> entries = files(config).topLevelSizes(config);

@@ -20,7 +20,7 @@ public interface CrashRecoveryActivities {
   VolumeState checkVolume(String target, String claim);
 
   /** "Check for disk space issues": {@code du} of the data directory's top-level entries. */
-  DiskUsage checkDiskUsage(String target);
+  DiskUsage checkDataDirectorySpace(String target);
 
   /** "Check for resource constraints": {@code kubectl describe node} of the pod's node (null on a host or unreadable). */
   NodeResources checkNodeResources(String target, String node);
@@ -40,5 +40,5 @@ public interface CrashRecoveryActivities {
   LogCleanup deleteOldLogs(String target, String directory, List<LogFile> approved, int retentionDays);
 
   /** After a change: readiness (pg_isready), the pod's Ready condition, disk use. */
-  RecoveryCheck recheck(String target);
+  RecoveryCheck recheckServer(String target);
 }

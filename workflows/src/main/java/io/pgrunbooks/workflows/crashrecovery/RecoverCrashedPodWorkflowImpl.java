@@ -76,14 +76,14 @@ public class RecoverCrashedPodWorkflowImpl extends GatedRun implements RecoverCr
     volume = quick.checkVolume(target, server.volumeClaim());
     // 3. Check for disk space issues: du of the data directory's top-level entries.
     RunProgress.enter("disk", "Measuring what fills the data directory");
-    disk = quick.checkDiskUsage(target);
+    disk = quick.checkDataDirectorySpace(target);
     // 4. Check for resource constraints: kubectl describe node of the pod's node.
     if (server.node() != null) {
       RunProgress.enter("node", "Checking resources of node " + server.node());
       node = quick.checkNodeResources(target, server.node());
     }
     RunProgress.enter("readiness", "Checking whether the server accepts connections");
-    last = quick.recheck(target);
+    last = quick.recheckServer(target);
     RunProgress.enter("old-logs", "Listing server log files older than " + retentionDays + " days");
     oldLogs = quick.findOldLogs(target, retentionDays);
 
@@ -275,7 +275,7 @@ public class RecoverCrashedPodWorkflowImpl extends GatedRun implements RecoverCr
 
   private void recheck(String after) {
     RunProgress.enter("recheck", "Checking the database " + after);
-    last = quick.recheck(request.target());
+    last = quick.recheckServer(request.target());
     checks.add(after + ": " + last.describe() + (last.healthy() ? " (back: it helped)" : " (STILL DOWN: it did not help)"));
   }
 

@@ -8,7 +8,7 @@ import java.util.List;
 public interface DiskActivities {
 
   /** Step 1, read-only: {@code df} and {@code du} of the data directory, every database's size. */
-  DiskBreakdown checkDiskUsage(String target);
+  DiskBreakdown measureDiskUsage(String target);
 
   /** Step 2, read-only: pg_wal's size, pg_stat_archiver, replication slots and the WAL settings. */
   WalRetention checkWalRetention(String target);

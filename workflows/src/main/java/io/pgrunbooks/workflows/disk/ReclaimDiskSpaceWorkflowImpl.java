@@ -67,7 +67,7 @@ public class ReclaimDiskSpaceWorkflowImpl extends GatedRun implements ReclaimDis
 
     // 1. Check disk usage breakdown (df -h; du -sh data/*), with every database's size.
     RunProgress.enter("diagnose", "Measuring the data directory's disk on " + target);
-    breakdown = quick.checkDiskUsage(target);
+    breakdown = quick.measureDiskUsage(target);
     last = breakdown.usage();
 
     // 2. "Clean up old WAL files if safe to do so": instead, why WAL piles up (archiver, slots).

@@ -78,10 +78,10 @@ class RecoverCrashedPodWorkflowTest {
         List.of("FATAL: out of memory"), List.of()));
     when(steps.checkVolume("link", "data-postgres-primary-0")).thenReturn(
         new VolumeState("data-postgres-primary-0", "Bound", "10Gi", "10Gi", "standard", List.of(), HALF, full, List.of()));
-    when(steps.checkDiskUsage("link")).thenReturn(new DiskUsage("/var/lib/postgresql/data", 50, List.of(new DiskEntry("base", 40)), null));
+    when(steps.checkDataDirectorySpace("link")).thenReturn(new DiskUsage("/var/lib/postgresql/data", 50, List.of(new DiskEntry("base", 40)), null));
     when(steps.checkNodeResources("link", "node-a")).thenReturn(null);
     when(steps.findOldLogs("link", 7)).thenReturn(new OldLogs("/var/lib/postgresql/data/log", ".*", old, null));
-    when(steps.recheck("link")).thenReturn(first, BACK);
+    when(steps.recheckServer("link")).thenReturn(first, BACK);
     when(steps.restartDatabase("link", UID)).thenReturn(new RestartOutcome("deleted pod link-services/postgres-primary-0", UID, "new", null));
     when(steps.deleteOldLogs(anyString(), anyString(), any(), anyInt())).thenReturn(new LogCleanup(List.of(OLD.name()), List.of(), 1000));
     worker.registerActivitiesImplementations(steps, escalation);

@@ -56,7 +56,7 @@ class ReclaimDiskSpaceWorkflowTest {
 
   private void start(TestWorkflowEnvironment env, Worker worker, Hosting hosting) {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
-    when(steps.checkDiskUsage("link")).thenReturn(new DiskBreakdown(
+    when(steps.measureDiskUsage("link")).thenReturn(new DiskBreakdown(
         hosting, FULL, List.of(new SizedEntry("base", 70 * GIB), new SizedEntry("pg_wal", 5 * GIB), new SizedEntry("log", 15 * GIB)),
         List.of(new SizedEntry("link_users", 70 * GIB))));
     when(steps.checkWalRetention("link")).thenReturn(STUCK);
