@@ -20,6 +20,7 @@ import io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow;
 import io.pgrunbooks.workflows.replication.ReplicationRequest;
 import io.pgrunbooks.workflows.diagnosis.DiagnosisReport;
 import io.pgrunbooks.workflows.diagnosis.DiagnosisRequest;
+import io.pgrunbooks.workflows.diagnosis.LogScan;
 import io.pgrunbooks.workflows.targets.TargetActivities;
 import io.pgrunbooks.workflows.targets.TargetProfile;
 import io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflow;
@@ -156,6 +157,11 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
     try {
       DiagnosisReport diagnosis = child.diagnose(new DiagnosisRequest(request.target(), request.requestedBy()));
       rootCause.addAll(diagnosis.findings());
+      for (LogScan log : java.util.Arrays.asList(diagnosis.previousLog(), diagnosis.log())) {
+        if (log != null) {
+          errors.addAll(log.matches().subList(Math.max(0, log.matches().size() - 10), log.matches().size()));
+        }
+      }
     } catch (TemporalFailure e) {
       errors.add("diagnosis failed: " + FailureMessages.rootMessage(e));
     }

@@ -56,7 +56,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.disk.ReclaimDiskSpaceWorkflowImpl.class,
                             io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflowImpl.class,
                             io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflowImpl.class,
-                            io.pgrunbooks.workflows.diagnosis.DiagnoseDatabaseWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.diagnosis.DiagnoseDatabaseWorkflowImpl.class,
+                            io.pgrunbooks.workflows.response.RespondToDatabaseFailureWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
