@@ -127,11 +127,4 @@ class KubernetesCrashRecoveryTest {
     assertThat(outcome.note()).contains("replaced already");
     assertThat(client.pods().inNamespace(NS).withName(POD).get().getMetadata().getUid()).as("the replacement is kept").isEqualTo(newUid);
   }
-
-  @Test
-  void theDiskCommandsAreTheHostOnes() {
-    assertThat(ServerFiles.du("/var/lib/postgresql/data")).containsExactly("du", "-a", "-k", "-d", "1", "/var/lib/postgresql/data");
-    assertThat(ServerFiles.deleteIfOlder("/d/log", "postgresql-1.log", 7))
-        .containsExactly("find", "/d/log", "-maxdepth", "1", "-type", "f", "-name", "postgresql-1.log", "-mmin", "+10080", "-print", "-delete");
-  }
 }
