@@ -1,10 +1,15 @@
 package io.pgrunbooks.activities.crashrecovery;
 
-import io.pgrunbooks.activities.host.OsCommand;
 import io.pgrunbooks.activities.hosting.ClusterHostings;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.ReadinessProbe;
 import io.pgrunbooks.activities.postgres.SqlFailures;
+import io.pgrunbooks.activities.serverfiles.LogSettings;
+import io.pgrunbooks.activities.serverfiles.OldLogFiles;
+import io.pgrunbooks.activities.serverfiles.ServerFileCommands;
+import io.pgrunbooks.activities.serverfiles.ServerFileCommands.DirectorySizes;
+import io.pgrunbooks.activities.serverfiles.ServerShell;
+import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.assessment.Readiness;
@@ -25,16 +30,14 @@ import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,15 +51,17 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
   private final PostgresConnector connector;
   private final ReadinessProbe readiness;
   private final ClusterHostings clusterHostings;
+  private final ServerShells shells;
   private final Map<Hosting, CrashRecoveryHosting> hostings = new EnumMap<>(Hosting.class);
 
   CrashRecoveryActivitiesImpl(
       TargetRegistry targets, PostgresConnector connector, ReadinessProbe readiness, ClusterHostings clusterHostings,
-      List<CrashRecoveryHosting> hostings) {
+      ServerShells shells, List<CrashRecoveryHosting> hostings) {
     this.targets = targets;
     this.connector = connector;
     this.readiness = readiness;
     this.clusterHostings = clusterHostings;
+    this.shells = shells;
     hostings.forEach(h -> this.hostings.put(h.hosting(), h));
   }
 
@@ -97,20 +102,15 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
   @Override
   public DiskUsage checkDataDirectorySpace(String target) {
     TargetConfig config = targets.get(target);
-    CrashRecoveryHosting hosting = hosting(config);
-    String dir = stripSlash(hosting.dataDirectory(config));
-    OsCommand.Result du;
+    ServerShell shell = shells.of(config);
+    String dir = shell.dataDirectory(config);
     try {
-      du = hosting.run(config, ServerFiles.du(dir));
+      DirectorySizes du = ServerFileCommands.du(shell, config);
+      List<DiskEntry> entries = du.entries().stream().limit(20).map(e -> new DiskEntry(e.path(), e.bytes())).toList();
+      return new DiskUsage(dir, du.totalBytes(), entries, null);
     } catch (RuntimeException e) {
       return new DiskUsage(dir, 0, List.of(), "du failed: " + e.getMessage());
     }
-    List<DiskEntry> all = ServerFiles.parseDu(dir, du.stdout());
-    long total = all.stream().filter(e -> stripSlash(e.path()).equals(dir)).mapToLong(DiskEntry::bytes).findFirst().orElse(0);
-    List<DiskEntry> entries = all.stream().filter(e -> !stripSlash(e.path()).equals(dir)).limit(20).toList();
-    // du exits 1 when a subdirectory is unreadable but still sizes the rest.
-    String note = all.isEmpty() ? "du printed nothing: " + du.tail(3) : null;
-    return new DiskUsage(dir, total, entries, note);
   }
 
   @Override
@@ -128,23 +128,23 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
     if (settings == null) {
       return new OldLogs(null, null, List.of(), String.join("; ", notes));
     }
-    String pattern = ServerFiles.fileNamePattern(settings.filename()).pattern();
+    String pattern = settings.names().pattern();
     if (!settings.collector()) {
       return new OldLogs(settings.directory(), pattern, List.of(),
           "logging_collector is off: the server writes no log files of its own (its output goes to the container's or service's log)");
     }
-    OsCommand.Result listed;
+    if (settings.unsafe() != null) {
+      return new OldLogs(settings.directory(), pattern, List.of(), settings.unsafe());
+    }
+    OldLogFiles.Listing listing;
     try {
-      listed = hosting(config).run(config, ServerFiles.statFiles(settings.directory()));
+      listing = OldLogFiles.find(shells.of(config), config, settings, Instant.now().minus(Duration.ofDays(retentionDays)));
     } catch (RuntimeException e) {
       return new OldLogs(settings.directory(), pattern, List.of(), "cannot list " + settings.directory() + ": " + e.getMessage());
     }
-    if (!listed.ok()) {
-      return new OldLogs(settings.directory(), pattern, List.of(), "cannot list " + settings.directory() + ": " + listed.tail(3));
-    }
-    List<LogFile> old = ServerFiles.oldLogs(
-        ServerFiles.parseStat(listed.stdout()), settings.filename(), retentionDays, System.currentTimeMillis() / 1000);
-    return new OldLogs(settings.directory(), pattern, old, null);
+    List<LogFile> old = listing.old().stream()
+        .map(f -> new LogFile(f.name(), f.bytes(), Instant.ofEpochSecond(f.modifiedEpochSeconds()).toString())).toList();
+    return new OldLogs(listing.directory(), listing.pattern(), old, null);
   }
 
   @Override
@@ -154,42 +154,26 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
     return hosting(config).restart(config, identityBefore, () -> readiness.probe(config.primary()).accepting(), heartbeat);
   }
 
+  /**
+   * The re-check's cutoff is the retention counted from now: an approved file written since the
+   * listing is minutes old and fails it, like one written since the listing's own cutoff.
+   */
   @Override
   public LogCleanup deleteOldLogs(String target, String directory, List<LogFile> approved, int retentionDays) {
     requireRetention(retentionDays);
     TargetConfig config = targets.get(target);
     List<String> notes = new ArrayList<>();
     LogSettings settings = logSettings(config, notes);
-    if (settings == null || !settings.directory().equals(directory)) {
+    if (settings == null) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "log files are deleted only from the server's log directory" + (settings == null ? " (unknown: " + String.join("; ", notes) + ")"
-              : " " + settings.directory()) + ", not " + directory + "; nothing was deleted", "NotTheLogDirectory");
+          "log files are deleted only from the server's log directory (unknown: " + String.join("; ", notes) + "), not " + directory
+              + "; nothing was deleted", "LogDirectoryChanged");
     }
-    var names = ServerFiles.fileNamePattern(settings.filename());
-    CrashRecoveryHosting hosting = hosting(config);
-    OsCommand.Result listed = hosting.run(config, ServerFiles.statFiles(directory));
-    Set<String> present = ServerFiles.parseStat(listed.stdout()).stream().map(ServerFiles.Stat::name).collect(Collectors.toSet());
-    List<String> deleted = new ArrayList<>();
-    List<String> skipped = new ArrayList<>();
-    long freed = 0;
-    for (LogFile file : approved) {
-      if (!names.matcher(file.name()).matches()) {
-        skipped.add(file.name() + ": not a server log file name (" + settings.filename() + "), left alone");
-        continue;
-      }
-      if (!present.contains(file.name())) {
-        skipped.add(file.name() + ": gone already (deleted by an earlier attempt of this step, or by someone else)");
-        continue;
-      }
-      OsCommand.Result result = hosting.run(config, ServerFiles.deleteIfOlder(directory, file.name(), retentionDays));
-      if (result.ok() && !result.stdout().isBlank()) {
-        deleted.add(file.name());
-        freed += file.bytes();
-      } else {
-        skipped.add(file.name() + ": written to since it was listed (or not deletable: " + result.tail(1) + "), left alone");
-      }
-    }
-    return new LogCleanup(deleted, skipped, freed);
+    OldLogFiles.Deletion deletion = OldLogFiles.delete(
+        shells.of(config), config, settings, directory, approved.stream().map(LogFile::name).toList(),
+        Instant.now().minus(Duration.ofDays(retentionDays)));
+    long freed = approved.stream().filter(f -> deletion.deleted().contains(f.name())).mapToLong(LogFile::bytes).sum();
+    return new LogCleanup(deletion.deleted(), deletion.skipped(), freed);
   }
 
   @Override
@@ -207,27 +191,23 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
   }
 
   /**
-   * log_directory, log_filename and logging_collector: from the running server, else from its
-   * configuration files ({@code postgres -C}); null (with a note) when neither answers.
+   * log_directory, log_filename and logging_collector: from the running server (relative to its own
+   * data_directory), else from its configuration files ({@code postgres -C}); null (with a note) when
+   * neither answers.
    */
   private LogSettings logSettings(TargetConfig config, List<String> notes) {
     CrashRecoveryHosting hosting = hosting(config);
     if (readiness.probe(config.primary()).accepting()) {
-      try (Connection c = connector.open(config.primary());
-          Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "select current_setting('data_directory'), current_setting('log_directory'), current_setting('log_filename'),"
-                  + " current_setting('logging_collector')")) {
-        rs.next();
-        return LogSettings.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+      try (Connection c = connector.open(config.primary())) {
+        return LogSettings.query(c, null);
       } catch (SQLException e) {
         throw SqlFailures.of(e, "log settings");
       }
     }
     try {
       return LogSettings.of(
-          stripSlash(hosting.dataDirectory(config)), hosting.showSetting(config, "log_directory"), hosting.showSetting(config, "log_filename"),
-          hosting.showSetting(config, "logging_collector"));
+          shells.of(config).dataDirectory(config), hosting.showSetting(config, "log_directory"), hosting.showSetting(config, "log_filename"),
+          hosting.showSetting(config, "logging_collector"), null);
     } catch (RuntimeException e) {
       notes.add("the log settings are unknown while the server is down: " + e.getMessage());
       return null;
@@ -246,9 +226,5 @@ public class CrashRecoveryActivitiesImpl implements CrashRecoveryActivities {
     if (days < 1) {
       throw ApplicationFailure.newNonRetryableFailure("log retention must be at least 1 day, got " + days, "InvalidRetention");
     }
-  }
-
-  private static String stripSlash(String path) {
-    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

@@ -1,6 +1,6 @@
 package io.pgrunbooks.activities.crashrecovery;
 
-import io.pgrunbooks.activities.host.OsCommand;
+import io.pgrunbooks.activities.serverfiles.LogSettings;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.workflows.crashrecovery.NodeResources;
 import io.pgrunbooks.workflows.crashrecovery.RestartOutcome;
@@ -8,7 +8,6 @@ import io.pgrunbooks.workflows.crashrecovery.ServerLogs;
 import io.pgrunbooks.workflows.crashrecovery.ServerState;
 import io.pgrunbooks.workflows.crashrecovery.VolumeState;
 import io.pgrunbooks.workflows.targets.Hosting;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -28,12 +27,6 @@ interface CrashRecoveryHosting {
 
   /** kubectl describe node: allocatable against requested; null on a host. */
   NodeResources describeNode(TargetConfig target, String node);
-
-  /** The data directory, as the commands of {@link ServerFiles} see it. */
-  String dataDirectory(TargetConfig target);
-
-  /** A command in the data directory's world: as the cluster's OS user, or by exec in the primary pod. */
-  OsCommand.Result run(TargetConfig target, List<String> command);
 
   /** {@code postgres -C name}: a setting read from the configuration files while the server is down. */
   String showSetting(TargetConfig target, String name);

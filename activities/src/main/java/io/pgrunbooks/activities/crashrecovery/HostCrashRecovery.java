@@ -1,8 +1,9 @@
 package io.pgrunbooks.activities.crashrecovery;
 
 import io.pgrunbooks.activities.host.OsCommand;
+import io.pgrunbooks.activities.host.PgCtl;
 import io.pgrunbooks.activities.host.PostmasterOpts;
-import io.pgrunbooks.activities.postgres.PgBinaries;
+import io.pgrunbooks.activities.serverfiles.LogSettings;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
 import io.pgrunbooks.workflows.crashrecovery.NodeResources;
@@ -51,7 +52,7 @@ class HostCrashRecovery implements CrashRecoveryHosting {
   @Override
   public ServerState describeServer(TargetConfig target) {
     HostPlacement host = host(target);
-    OsCommand.Result status = OsCommand.run(host.osUser(), pgCtl(host, "status"), Duration.ofSeconds(30), null);
+    OsCommand.Result status = OsCommand.run(host.osUser(), PgCtl.command(host, "status"), Duration.ofSeconds(30), null);
     Matcher pid = PG_CTL_PID.matcher(status.stdout());
     boolean running = status.ok();
     String identity = running && pid.find() ? "pid " + pid.group(1) : null;
@@ -94,8 +95,8 @@ class HostCrashRecovery implements CrashRecoveryHosting {
     if (file.isPresent()) {
       String log = read(file.get());
       sources.add(file.get().toString());
-      current = ServerFiles.tail(log);
-      fatal.addAll(ServerFiles.fatal(log));
+      current = LogExcerpts.tail(log);
+      fatal.addAll(LogExcerpts.fatal(log));
     } else if (settings != null && !settings.collector()) {
       notes.add("logging_collector is off: the server writes its log to the stderr of whatever started it (a pg_ctl -l file,"
           + " journald); only the log of this service's own starts (" + START_LOG + ") is read");
@@ -106,9 +107,9 @@ class HostCrashRecovery implements CrashRecoveryHosting {
     if (Files.isRegularFile(startLog)) {
       String log = read(startLog);
       sources.add(startLog.toString());
-      fatal.addAll(ServerFiles.fatal(log));
+      fatal.addAll(LogExcerpts.fatal(log));
       if (current.isEmpty()) {
-        current = ServerFiles.tail(log);
+        current = LogExcerpts.tail(log);
       }
     }
     return new ServerLogs(sources, List.of(), current, fatal.subList(Math.max(0, fatal.size() - ServerLogs.MAX_LINES), fatal.size()), notes);
@@ -132,7 +133,7 @@ class HostCrashRecovery implements CrashRecoveryHosting {
       if (settings == null || !settings.collector() || !Files.isDirectory(Path.of(settings.directory()))) {
         return Optional.empty();
       }
-      Pattern names = ServerFiles.fileNamePattern(settings.filename());
+      Pattern names = settings.names();
       try (Stream<Path> files = Files.list(Path.of(settings.directory()))) {
         return files.filter(p -> Files.isRegularFile(p) && names.matcher(p.getFileName().toString()).matches())
             .max(Comparator.comparing(HostCrashRecovery::modified));
@@ -176,21 +177,11 @@ class HostCrashRecovery implements CrashRecoveryHosting {
     return null;
   }
 
-  @Override
-  public String dataDirectory(TargetConfig target) {
-    return host(target).dataDirectory();
-  }
-
-  @Override
-  public OsCommand.Result run(TargetConfig target, List<String> command) {
-    return OsCommand.run(host(target).osUser(), command, Duration.ofMinutes(2), null);
-  }
-
   /** {@code postgres -D <dir> -C name} with the options the server last ran with (a -c on its command line wins). */
   @Override
   public String showSetting(TargetConfig target, String name) {
     HostPlacement host = host(target);
-    List<String> command = new ArrayList<>(List.of(bin(host).resolve("postgres").toString(), "-D", host.dataDirectory()));
+    List<String> command = new ArrayList<>(List.of(PgCtl.binDirectory(host).resolve("postgres").toString(), "-D", host.dataDirectory()));
     command.addAll(PostmasterOpts.arguments(Path.of(host.dataDirectory())));
     command.addAll(List.of("-C", name));
     OsCommand.Result shown = OsCommand.run(host.osUser(), command, Duration.ofSeconds(30), null);
@@ -215,13 +206,13 @@ class HostCrashRecovery implements CrashRecoveryHosting {
               : "an earlier attempt of this step had started it");
     } else if (now.running()) {
       action = "pg_ctl restart -m fast of the server at " + host.dataDirectory() + " (" + now.identity() + ")";
-      pgCtlOrFail(host, "pg_ctl restart", pgCtl(host, "restart", "-m", "fast", "-w", "-t", "300", "-l", log), progress);
+      pgCtlOrFail(host, "pg_ctl restart", PgCtl.command(host, "restart", "-m", "fast", "-w", "-t", "300", "-l", log), progress);
     } else {
       if (now.pidFile() != null && now.pidFile().contains("stale")) {
         note = "the stale postmaster.pid was left to PostgreSQL, which replaced it";
       }
       action = "pg_ctl start of the server at " + host.dataDirectory();
-      List<String> start = new ArrayList<>(pgCtl(host, "start", "-w", "-t", "300", "-l", log));
+      List<String> start = new ArrayList<>(PgCtl.command(host, "start", "-w", "-t", "300", "-l", log));
       String options = PostmasterOpts.serverOptions(Path.of(host.dataDirectory()));
       if (options != null && !options.isBlank()) {
         start.addAll(List.of("-o", options));
@@ -259,16 +250,6 @@ class HostCrashRecovery implements CrashRecoveryHosting {
       throw ApplicationFailure.newNonRetryableFailure("target has hosting host but no host.data-directory", "InvalidTarget");
     }
     return target.host();
-  }
-
-  private static List<String> pgCtl(HostPlacement host, String... args) {
-    List<String> command = new ArrayList<>(List.of(bin(host).resolve("pg_ctl").toString(), "-D", host.dataDirectory()));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private static Path bin(HostPlacement host) {
-    return host.binDirectory() == null || host.binDirectory().isBlank() ? PgBinaries.directory(null) : Path.of(host.binDirectory());
   }
 
   private static void sleep(long millis) {

@@ -14,7 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.pgrunbooks.activities.host.OsCommand;
 import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
-import io.pgrunbooks.activities.kubernetes.PodExec;
+import io.pgrunbooks.activities.serverfiles.LogSettings;
+import io.pgrunbooks.activities.serverfiles.PodShell;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
 import io.pgrunbooks.workflows.crashrecovery.NodeResources;
@@ -45,10 +46,10 @@ import org.springframework.stereotype.Component;
 @Component
 class KubernetesCrashRecovery implements CrashRecoveryHosting {
   static final int EVENTS = 10;
-  private static final Duration EXEC_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration REPLACEMENT_TIMEOUT = Duration.ofMinutes(10);
 
   private final Supplier<KubernetesClient> kubernetes;
+  private final PodShell shell;
   private final Duration poll;
 
   @Autowired
@@ -58,6 +59,7 @@ class KubernetesCrashRecovery implements CrashRecoveryHosting {
 
   KubernetesCrashRecovery(Supplier<KubernetesClient> kubernetes, Duration poll) {
     this.kubernetes = kubernetes;
+    this.shell = new PodShell(kubernetes);
     this.poll = poll;
   }
 
@@ -177,9 +179,9 @@ class KubernetesCrashRecovery implements CrashRecoveryHosting {
     if (current != null) {
       sources.add(kubectl + " --tail=" + ServerLogs.MAX_LINES);
     }
-    List<String> fatal = new ArrayList<>(ServerFiles.fatal(previous));
-    fatal.addAll(ServerFiles.fatal(current));
-    return new ServerLogs(sources, ServerFiles.tail(previous), ServerFiles.tail(current), fatal, notes);
+    List<String> fatal = new ArrayList<>(LogExcerpts.fatal(previous));
+    fatal.addAll(LogExcerpts.fatal(current));
+    return new ServerLogs(sources, LogExcerpts.tail(previous), LogExcerpts.tail(current), fatal, notes);
   }
 
   /** The container to read: the configured one, else the pod's first (kubectl's default without the annotation). */
@@ -286,24 +288,11 @@ class KubernetesCrashRecovery implements CrashRecoveryHosting {
         allocMemory == null ? 0 : allocMemory.getNumericalAmount().longValue(), pressure);
   }
 
-  @Override
-  public String dataDirectory(TargetConfig target) {
-    KubernetesPlacement p = placement(target);
-    if (p.dataDirectory() == null || p.dataDirectory().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure("target has no kubernetes.data-directory", "InvalidTarget");
-    }
-    return p.dataDirectory();
-  }
-
-  @Override
-  public OsCommand.Result run(TargetConfig target, List<String> command) {
-    return PodExec.run(kubernetes.get(), placement(target), EXEC_TIMEOUT, command);
-  }
-
   /** {@code postgres -D <dir> -C name} in the pod (the container's own arguments are not seen). */
   @Override
   public String showSetting(TargetConfig target, String name) {
-    OsCommand.Result shown = run(target, List.of("postgres", "-D", dataDirectory(target), "-C", name));
+    placement(target);
+    OsCommand.Result shown = shell.run(target, List.of("postgres", "-D", shell.dataDirectory(target), "-C", name));
     if (!shown.ok()) {
       throw new IllegalStateException("postgres -C " + name + " in the pod failed: " + shown.tail(3));
     }

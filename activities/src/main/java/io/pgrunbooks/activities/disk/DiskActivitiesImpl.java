@@ -7,6 +7,11 @@ import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.serverfiles.LogSettings;
+import io.pgrunbooks.activities.serverfiles.OldLogFiles;
+import io.pgrunbooks.activities.serverfiles.ServerFileCommands;
+import io.pgrunbooks.activities.serverfiles.ServerShell;
+import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.assessment.StorageUsage;
@@ -16,6 +21,7 @@ import io.pgrunbooks.workflows.disk.DiskActivities;
 import io.pgrunbooks.workflows.disk.DiskBreakdown;
 import io.pgrunbooks.workflows.disk.DiskCheck;
 import io.pgrunbooks.workflows.disk.LogDeletion;
+import io.pgrunbooks.workflows.disk.LogFile;
 import io.pgrunbooks.workflows.disk.OldServerLogs;
 import io.pgrunbooks.workflows.disk.ReplicationSlotRetention;
 import io.pgrunbooks.workflows.disk.SizedEntry;
@@ -31,6 +37,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -40,9 +48,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** Scenario 5 against the target's primary and the machine (or pod) holding its data directory. See {@link DiskActivities}. */
@@ -64,39 +71,26 @@ public class DiskActivitiesImpl implements DiskActivities {
   private final PostgresConnector connector;
   private final SecretResolver secrets;
   private final ClusterHostings hostings;
-  private final DataDirectoryFiles local;
-  private final DataDirectoryFiles inPod;
+  private final ServerShells shells;
   private final DataVolumeClaims claims;
 
-  @Autowired
   public DiskActivitiesImpl(
-      TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, ClusterHostings hostings,
+      TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, ClusterHostings hostings, ServerShells shells,
       Supplier<KubernetesClient> kubernetes) {
-    this(targets, connector, secrets, hostings, kubernetes, t -> new KubernetesPodCommand(kubernetes, t.kubernetes()));
-  }
-
-  /** With another way to run commands in the primary pod (tests: fabric8's mock cannot exec). */
-  DiskActivitiesImpl(
-      TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, ClusterHostings hostings,
-      Supplier<KubernetesClient> kubernetes, Function<TargetConfig, PodCommand> podCommands) {
     this.targets = targets;
     this.connector = connector;
     this.secrets = secrets;
     this.hostings = hostings;
-    this.local = new LocalDataDirectory();
-    this.inPod = new PodDataDirectory(podCommands);
+    this.shells = shells;
     this.claims = new DataVolumeClaims(kubernetes);
-  }
-
-  private DataDirectoryFiles files(TargetConfig config) {
-    return config.hosting() == Hosting.KUBERNETES ? inPod : local;
   }
 
   @Override
   public DiskBreakdown measureDiskUsage(String target) {
     TargetConfig config = targets.get(target);
     DiskCheck usage = df(config);
-    List<SizedEntry> entries = files(config).topLevelSizes(config);
+    List<SizedEntry> entries = ServerFileCommands.du(shells.of(config), config).entries().stream()
+        .map(e -> new SizedEntry(e.name(), e.bytes())).toList();
     List<SizedEntry> databases = new ArrayList<>();
     try (Connection c = connector.open(config.primary());
         Statement st = c.createStatement();
@@ -199,19 +193,37 @@ public class DiskActivitiesImpl implements DiskActivities {
 
   @Override
   public OldServerLogs findOldServerLogs(String target, int retentionDays) {
-    TargetConfig config = targets.get(target);
-    try (Connection c = connector.open(config.primary())) {
-      return new ServerLogCleanup(files(config)).find(c, config, retentionDays);
-    } catch (SQLException e) {
-      throw SqlFailures.of(e, target);
+    if (retentionDays < 1) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "log retention must be at least 1 day, got " + retentionDays, "InvalidLogRetention");
     }
+    TargetConfig config = targets.get(target);
+    ServerShell shell = shells.of(config);
+    LogSettings settings = logSettings(target, config, shell);
+    Instant cutoff = Instant.now().minus(Duration.ofDays(retentionDays));
+    OldLogFiles.Listing listing = OldLogFiles.find(shell, config, settings, cutoff);
+    List<LogFile> files = listing.old().stream()
+        .map(f -> new LogFile(f.name(), f.bytes(), Instant.ofEpochSecond(f.modifiedEpochSeconds()).toString())).toList();
+    return new OldServerLogs(
+        listing.directory(), listing.pattern(), retentionDays, cutoff.toString(), files, listing.others(), settings.collectorSetting());
   }
 
+  /** Deletes exactly the approved files, each re-checked: of the approved pattern too, and unmodified since the approved cutoff. */
   @Override
   public LogDeletion deleteOldServerLogs(String target, OldServerLogs approved) {
     TargetConfig config = targets.get(target);
+    ServerShell shell = shells.of(config);
+    List<String> names = approved.files().stream().map(LogFile::name).toList();
+    OldLogFiles.requireLogNames(names, Pattern.compile(approved.pattern()));
+    OldLogFiles.Deletion deletion = OldLogFiles.delete(
+        shell, config, logSettings(target, config, shell), approved.directory(), names, Instant.parse(approved.cutoff()));
+    long freed = approved.files().stream().filter(f -> deletion.deleted().contains(f.name())).mapToLong(LogFile::bytes).sum();
+    return new LogDeletion(deletion.deleted(), freed, deletion.skipped());
+  }
+
+  private LogSettings logSettings(String target, TargetConfig config, ServerShell shell) {
     try (Connection c = connector.open(config.primary())) {
-      return new ServerLogCleanup(files(config)).delete(c, config, approved);
+      return LogSettings.query(c, shell.dataDirectory(config));
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
     }

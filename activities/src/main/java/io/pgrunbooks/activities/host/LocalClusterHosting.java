@@ -1,7 +1,6 @@
 package io.pgrunbooks.activities.host;
 
 import io.pgrunbooks.activities.hosting.ClusterHosting;
-import io.pgrunbooks.activities.postgres.PgBinaries;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
 import io.pgrunbooks.workflows.assessment.LogFinding;
@@ -106,14 +105,14 @@ public class LocalClusterHosting implements ClusterHosting {
       // -m fast: roll back open transactions and write a shutdown checkpoint, so the directory
       // kept aside is a cleanly stopped cluster that starts again as it was.
       OsCommand.Result stop =
-          OsCommand.run(host.osUser(), pgCtl(host, "stop", "-m", "fast", "-w", "-t", "600"), Duration.ofMinutes(11), progress);
+          OsCommand.run(host.osUser(), PgCtl.command(host, "stop", "-m", "fast", "-w", "-t", "600"), Duration.ofMinutes(11), progress);
       if (!stop.ok() && serverRunning(target)) {
         throw ApplicationFailure.newFailure("pg_ctl stop failed: " + stop.tail(3), "StopFailed");
       }
     }
     OsCommand.Result control =
         OsCommand.run(
-            host.osUser(), List.of(bin(host).resolve("pg_controldata").toString(), "-D", host.dataDirectory()),
+            host.osUser(), List.of(PgCtl.binDirectory(host).resolve("pg_controldata").toString(), "-D", host.dataDirectory()),
             Duration.ofSeconds(30), null);
     if (!control.ok()) {
       throw ApplicationFailure.newFailure("pg_controldata failed: " + control.tail(3), "StopFailed");
@@ -132,7 +131,7 @@ public class LocalClusterHosting implements ClusterHosting {
       return;
     }
     HostPlacement host = target.host();
-    List<String> command = new ArrayList<>(pgCtl(host, "start", "-W", "-l", logFile));
+    List<String> command = new ArrayList<>(PgCtl.command(host, "start", "-W", "-l", logFile));
     if (serverOptions != null && !serverOptions.isBlank()) {
       command.addAll(List.of("-o", serverOptions));
     }
@@ -163,19 +162,7 @@ public class LocalClusterHosting implements ClusterHosting {
   public boolean serverRunning(TargetConfig target) {
     // pg_ctl status: 0 running, 3 not running, 4 no data directory.
     HostPlacement host = target.host();
-    return OsCommand.run(host.osUser(), pgCtl(host, "status"), Duration.ofSeconds(30), null).ok();
-  }
-
-  private static List<String> pgCtl(HostPlacement host, String... args) {
-    List<String> command = new ArrayList<>(List.of(bin(host).resolve("pg_ctl").toString(), "-D", host.dataDirectory()));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private static Path bin(HostPlacement host) {
-    return host.binDirectory() == null || host.binDirectory().isBlank()
-        ? PgBinaries.directory(null)
-        : Path.of(host.binDirectory());
+    return OsCommand.run(host.osUser(), PgCtl.command(host, "status"), Duration.ofSeconds(30), null).ok();
   }
 
   /** A field of pg_controldata's output ({@code Name:   value}). */

@@ -1,11 +1,9 @@
 package io.pgrunbooks.activities.host;
 
-import io.pgrunbooks.activities.postgres.PgBinaries;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * {@code pg_ctl restart -m fast} of a cluster on this machine, for settings that only a restart
@@ -17,13 +15,10 @@ public final class ServerRestart {
 
   /** Restarts the cluster; a failure to come back is retryable (a second restart is the same step). */
   public static void restart(HostPlacement host) {
-    Path bin = host.binDirectory() == null || host.binDirectory().isBlank()
-        ? PgBinaries.directory(null)
-        : Path.of(host.binDirectory());
     String log = Path.of(host.dataDirectory()).resolve("pg-runbooks-restart.log").toString();
     OsCommand.Result restart = OsCommand.run(
         host.osUser(),
-        List.of(bin.resolve("pg_ctl").toString(), "-D", host.dataDirectory(), "restart", "-m", "fast", "-w", "-t", "120", "-l", log),
+        PgCtl.command(host, "restart", "-m", "fast", "-w", "-t", "120", "-l", log),
         Duration.ofSeconds(150),
         null);
     if (!restart.ok()) {

@@ -1,11 +1,14 @@
 package io.pgrunbooks.activities.crashrecovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -13,10 +16,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.Endpoint;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
+import io.pgrunbooks.workflows.crashrecovery.NodeResources;
 import io.pgrunbooks.workflows.crashrecovery.RestartOutcome;
+import io.pgrunbooks.workflows.crashrecovery.ServerLogs;
 import io.pgrunbooks.workflows.crashrecovery.ServerState;
 import io.pgrunbooks.workflows.crashrecovery.VolumeState;
 import io.pgrunbooks.workflows.targets.Hosting;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -128,10 +134,114 @@ class KubernetesCrashRecoveryTest {
     assertThat(client.pods().inNamespace(NS).withName(POD).get().getMetadata().getUid()).as("the replacement is kept").isEqualTo(newUid);
   }
 
+  /** fabric8 7.8 asks for {@code log?pretty=false&container=c[&previous=true]&tailLines=n}. */
+  private static String logPath(boolean previous) {
+    return "/api/v1/namespaces/" + NS + "/pods/" + POD + "/log?pretty=false&container=postgres"
+        + (previous ? "&previous=true" : "") + "&tailLines=" + ServerLogs.MAX_LINES;
+  }
+
   @Test
-  void theDiskCommandsAreTheHostOnes() {
-    assertThat(ServerFiles.du("/var/lib/postgresql/data")).containsExactly("du", "-a", "-k", "-d", "1", "/var/lib/postgresql/data");
-    assertThat(ServerFiles.deleteIfOlder("/d/log", "postgresql-1.log", 7))
-        .containsExactly("find", "/d/log", "-maxdepth", "1", "-type", "f", "-name", "postgresql-1.log", "-mmin", "+10080", "-print", "-delete");
+  void thePreviousAndCurrentContainerLogsAreReadBoundedWithTheirFatalLinesPulledOut() {
+    StringBuilder previous = new StringBuilder();
+    for (int i = 0; i < 70; i++) {
+      previous.append("2026-11-29 10:00:").append(i).append(" UTC [1] LOG:  checkpoint starting\n");
+    }
+    previous.append("2026-11-29 10:01:00 UTC [1] PANIC:  could not write to file \"pg_wal/xlogtemp.1\": No space left on device\n");
+    previous.append("2026-11-29 10:01:00 UTC [1] LOG:  ").append("x".repeat(500)).append("\n");
+    server.expect().get().withPath(logPath(true)).andReturn(200, previous.toString()).once();
+    server.expect().get().withPath(logPath(false))
+        .andReturn(200, "2026-11-29 10:02:00 UTC [1] LOG:  database system was interrupted\n"
+            + "2026-11-29 10:02:01 UTC [1] FATAL:  the database system is starting up\n").once();
+
+    ServerLogs logs = hosting.readServerLogs(TARGET, null);
+
+    assertThat(logs.sources()).containsExactly(
+        "kubectl logs postgres-primary-0 -n link-services -c postgres --previous --tail=50",
+        "kubectl logs postgres-primary-0 -n link-services -c postgres --tail=50");
+    assertThat(logs.previous()).hasSize(ServerLogs.MAX_LINES);
+    assertThat(logs.previous().get(logs.previous().size() - 1)).as("a long line is cut")
+        .hasSize(ServerLogs.MAX_LINE + 1).endsWith("…");
+    assertThat(logs.current()).containsExactly(
+        "2026-11-29 10:02:00 UTC [1] LOG:  database system was interrupted",
+        "2026-11-29 10:02:01 UTC [1] FATAL:  the database system is starting up");
+    assertThat(logs.fatal()).as("the previous container's first, then the current's").containsExactly(
+        "2026-11-29 10:01:00 UTC [1] PANIC:  could not write to file \"pg_wal/xlogtemp.1\": No space left on device",
+        "2026-11-29 10:02:01 UTC [1] FATAL:  the database system is starting up");
+    assertThat(logs.notes()).isEmpty();
+  }
+
+  @Test
+  void aContainerThatNeverRestartedHasNoPreviousLogAndSaysSo() {
+    server.expect().get().withPath(logPath(true))
+        .andReturn(400, "{\"kind\":\"Status\",\"code\":400,\"message\":\"previous terminated container not found\"}").once();
+    server.expect().get().withPath(logPath(false)).andReturn(200, "LOG:  database system is ready to accept connections\n").once();
+
+    ServerLogs logs = hosting.readServerLogs(TARGET, null);
+
+    assertThat(logs.previous()).isEmpty();
+    assertThat(logs.current()).containsExactly("LOG:  database system is ready to accept connections");
+    assertThat(logs.fatal()).isEmpty();
+    assertThat(logs.sources()).singleElement().satisfies(s -> assertThat(s).doesNotContain("--previous"));
+    assertThat(logs.notes()).singleElement().satisfies(n -> assertThat(n).startsWith("no previous container log (400)"));
+  }
+
+  @Test
+  void logsTheServiceAccountMayNotReadFailTheStepForGood() {
+    server.expect().get().withPath(logPath(true))
+        .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\",\"message\":\"pods/log is forbidden\"}").once();
+
+    assertThatThrownBy(() -> hosting.readServerLogs(TARGET, null))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo("KubernetesForbidden");
+          assertThat(f.isNonRetryable()).isTrue();
+        })
+        .hasMessageContaining("may not read pod logs");
+  }
+
+  @Test
+  void theNodeShowsItsAllocatableAgainstTheRequestsOfItsRunningPodsAndItsPressure() {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
+        .withNewStatus().addToAllocatable("cpu", new Quantity("3920m")).addToAllocatable("memory", new Quantity("16Gi"))
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .addNewCondition().withType("MemoryPressure").withStatus("True").endCondition()
+        .addNewCondition().withType("DiskPressure").withStatus("False").endCondition()
+        .endStatus().build()).create();
+    // The CRUD mock does not select pods by spec.nodeName, the API server does: the selected list is served as
+    // an expectation, with a finished pod and (as a server ignoring the selector would answer) another node's pod.
+    server.expect().get().withPath("/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a")
+        .andReturn(200, new PodListBuilder().withNewMetadata().endMetadata().withItems(
+            requesting(POD, "node-a", "2", "8Gi", "Running"), requesting("api-0", "node-a", "1500m", "4Gi", "Running"),
+            requesting("job-0", "node-a", "4", "32Gi", "Succeeded"), requesting("api-1", "node-b", "4", "32Gi", "Running")).build())
+        .once();
+
+    NodeResources node = hosting.describeNode(TARGET, "node-a");
+
+    assertThat(node.node()).isEqualTo("node-a");
+    assertThat(node.allocatableCpu()).isEqualTo("3920m");
+    assertThat(node.allocatableMemory()).isEqualTo("16Gi");
+    assertThat(node.requestedCpu()).as("finished pods and other nodes' pods do not count").isEqualTo("3500m");
+    assertThat(node.requestedMemory()).isEqualTo(12L << 30);
+    assertThat(node.allocatableMemoryBytes()).isEqualTo(16L << 30);
+    assertThat(node.pressure()).containsExactly("MemoryPressure");
+  }
+
+  @Test
+  void aNodeThatIsNotReadyOrGoneOrForbiddenIsSaidOrLeftOut() {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus("Unknown").endCondition().endStatus().build()).create();
+    assertThat(hosting.describeNode(TARGET, "node-a").pressure()).containsExactly("NotReady");
+    assertThat(hosting.describeNode(TARGET, "node-gone")).as("a node that does not exist").isNull();
+
+    server.expect().get().withPath("/api/v1/nodes/node-a")
+        .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\",\"message\":\"nodes is forbidden\"}").once();
+    assertThat(hosting.describeNode(TARGET, "node-a")).as("nodes are cluster-scoped: a service account may not read them").isNull();
+  }
+
+  private static Pod requesting(String name, String node, String cpu, String memory, String phase) {
+    return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withNodeName(node)
+        .addNewContainer().withName("main").withImage("x").withNewResources()
+        .addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity(memory)).endResources().endContainer()
+        .endSpec().withNewStatus().withPhase(phase).endStatus().build();
   }
 }

@@ -8,6 +8,8 @@ import io.pgrunbooks.activities.hosting.ClusterHostings;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.ReadinessProbe;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.serverfiles.HostShell;
+import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.harness.HostTargets;
@@ -78,7 +80,7 @@ class RecoverCrashedPodAgainstRealPostgresTest {
     PostgresConnector connector = new PostgresConnector(new SecretResolver(noKubernetes));
     CrashRecoveryActivitiesImpl activities = new CrashRecoveryActivitiesImpl(
         registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting())),
-        List.of(new HostCrashRecovery()));
+        new ServerShells(List.of(new HostShell())), List.of(new HostCrashRecovery()));
     env = TestWorkflowEnvironment.newInstance();
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);

@@ -7,6 +7,8 @@ import io.pgrunbooks.activities.host.LocalClusterHosting;
 import io.pgrunbooks.activities.hosting.ClusterHostings;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.serverfiles.HostShell;
+import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
@@ -84,7 +86,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     SecretResolver secrets = new SecretResolver(noKubernetes);
     DiskActivitiesImpl activities = new DiskActivitiesImpl(
         new TargetRegistry(new TargetsProperties(Map.of("pg", target))), new PostgresConnector(secrets), secrets,
-        new ClusterHostings(List.of(new LocalClusterHosting())), noKubernetes);
+        new ClusterHostings(List.of(new LocalClusterHosting())), new ServerShells(List.of(new HostShell())), noKubernetes);
     if (env != null) {
       env.close();
     }
