@@ -52,7 +52,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflowImpl.class,
                             io.pgrunbooks.workflows.maintenance.RunMaintenanceWorkflowImpl.class,
                             io.pgrunbooks.workflows.pitr.RecoverToPointInTimeWorkflowImpl.class,
-                            io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflowImpl.class,
+                            io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
