@@ -253,9 +253,6 @@ public class SlowQueryActivitiesImpl implements SlowQueryActivities {
       }
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while following the stopped backends", "Interrupted");
     }
     return new Stopping(stopped, notStopped, skipped);
   }
@@ -265,27 +262,19 @@ public class SlowQueryActivitiesImpl implements SlowQueryActivities {
     requireThreshold(thresholdSeconds);
     TargetConfig config = targets.get(target);
     try (Connection c = connector.open(config.primary())) {
-      long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-      while (true) {
+      // Released sessions finish their statements in a moment: give them that moment, no more.
+      return poll(() -> {
         List<Integer> running = new ArrayList<>();
         for (Backend b : approved) {
           if (stillThere(c, b) != null) {
             running.add(b.pid());
           }
         }
-        QueryCheck check = new QueryCheck(running, count(c, SLOW, thresholdSeconds),
+        return new QueryCheck(running, count(c, SLOW, thresholdSeconds),
             count(c, "a.backend_type = 'client backend' and cardinality(pg_blocking_pids(a.pid)) > 0", null));
-        // Released sessions finish their statements in a moment: give them that moment, no more.
-        if (check.clean() || System.currentTimeMillis() > deadline) {
-          return check;
-        }
-        Thread.sleep(200);
-      }
+      }, QueryCheck::clean);
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while re-checking", "Interrupted");
     }
   }
 
@@ -340,9 +329,9 @@ public class SlowQueryActivitiesImpl implements SlowQueryActivities {
   public List<TableStats> recheckTables(String target, List<TableStats> tables) {
     TargetConfig config = targets.get(target);
     Map<String, List<TableStats>> byDatabase = tables.stream().collect(Collectors.groupingBy(TableStats::database));
-    long deadline = System.currentTimeMillis() + WAIT_MILLIS;
     try {
-      while (true) {
+      // Before PostgreSQL 15 the statistics collector reports a VACUUM a moment later: wait for it, briefly.
+      return poll(() -> {
         List<TableStats> now = new ArrayList<>();
         for (var entry : byDatabase.entrySet()) {
           try (Connection c = open(config, requireDatabase(config, entry.getKey()))) {
@@ -352,19 +341,11 @@ public class SlowQueryActivitiesImpl implements SlowQueryActivities {
             }
           }
         }
-        // Before PostgreSQL 15 the statistics collector reports a VACUUM a moment later: wait for it, briefly.
-        boolean reported = tables.stream().allMatch(b -> now.stream()
-            .noneMatch(a -> a.name().equals(b.name()) && Objects.equals(a.lastVacuum(), b.lastVacuum())));
-        if (reported || System.currentTimeMillis() > deadline) {
-          return now;
-        }
-        Thread.sleep(200);
-      }
+        return now;
+      }, now -> tables.stream().allMatch(b -> now.stream()
+          .noneMatch(a -> a.name().equals(b.name()) && Objects.equals(a.lastVacuum(), b.lastVacuum()))));
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while re-checking", "Interrupted");
     }
   }
 
@@ -391,14 +372,30 @@ public class SlowQueryActivitiesImpl implements SlowQueryActivities {
   }
 
   /** Follows a signalled backend: null once it stopped, else its state after the wait. */
-  private static String awaitStopped(Connection c, Backend b) throws SQLException, InterruptedException {
+  private static String awaitStopped(Connection c, Backend b) throws SQLException {
+    String state = poll(() -> stillThere(c, b), Objects::isNull);
+    return state == null ? null : "still " + state;
+  }
+
+  /** A read that may fail with a JDBC error. */
+  private interface SqlRead<T> {
+    T read() throws SQLException;
+  }
+
+  /** Reads until {@code done} holds or {@link #WAIT_MILLIS} have passed: the last reading. */
+  private static <T> T poll(SqlRead<T> read, Predicate<T> done) throws SQLException {
     long deadline = System.currentTimeMillis() + WAIT_MILLIS;
     while (true) {
-      String state = stillThere(c, b);
-      if (state == null || System.currentTimeMillis() > deadline) {
-        return state == null ? null : "still " + state;
+      T value = read.read();
+      if (done.test(value) || System.currentTimeMillis() > deadline) {
+        return value;
       }
-      Thread.sleep(100);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApplicationFailure.newFailure("interrupted while waiting for the server", "Interrupted");
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
+import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
@@ -26,8 +27,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -65,6 +64,9 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
   private final List<Integer> heldPids = new ArrayList<>();
   private final List<CompletableFuture<String>> running = new ArrayList<>();
   private TestWorkflowEnvironment env;
+  private ResolveSlowQueriesWorkflow wf;
+  private int sleeperPid;
+  private CompletableFuture<String> sleeping;
 
   @BeforeAll
   static void startCluster() {
@@ -121,15 +123,20 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
     env.close();
   }
 
+  /** A query running for more than a second, and a run (threshold 1 s) waiting at its gate. */
+  private GateView aLongQueryAtTheGate() throws Exception {
+    Connection sleeper = open("sleepy");
+    sleeperPid = pid(sleeper);
+    sleeping = run(sleeper, "select pg_sleep(120)");
+    awaitRunningFor(sleeperPid, 1);
+    wf = start("sleepy", 1);
+    return GatedRuns.awaitGate(wf::approvals);
+  }
+
   @Test
   void anApprovedCancelEndsTheLongRunningQuery() throws Exception {
-    Connection sleeper = open("sleepy");
-    int pid = pid(sleeper);
-    CompletableFuture<String> sleeping = run(sleeper, "select pg_sleep(120)");
-    awaitRunningFor(pid, 1);
-
-    ResolveSlowQueriesWorkflow wf = start("sleepy", 1);
-    GateView gate = awaitGate(wf);
+    GateView gate = aLongQueryAtTheGate();
+    int pid = sleeperPid;
     assertThat(gate.gateId()).isEqualTo(ResolveSlowQueriesWorkflow.CANCEL_GATE);
     assertThat(gate.description()).contains("cancel pid " + pid + " (" + APP + "@127.0.0.1 as app on sleepy, active since ")
         .contains("\"select pg_sleep(120)\"").contains("because running for ");
@@ -146,18 +153,13 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
         .isEqualTo("after stopping pid(s) [" + pid + "]: none of the stopped backends is still running;"
             + " 0 quer(ies) over the threshold and 0 blocked session(s) now: cured"));
     assertThat(alive(pid)).as("a cancel keeps the session").isTrue();
-    saveHistory(wf, "resolve-slow-queries");
+    GatedRuns.saveHistory(env.getWorkflowClient(), wf, "resolve-slow-queries");
   }
 
   @Test
   void aRejectedCancelLeavesTheQueryRunning() throws Exception {
-    Connection sleeper = open("sleepy");
-    int pid = pid(sleeper);
-    CompletableFuture<String> sleeping = run(sleeper, "select pg_sleep(120)");
-    awaitRunningFor(pid, 1);
-
-    ResolveSlowQueriesWorkflow wf = start("sleepy", 1);
-    GateView gate = awaitGate(wf);
+    GateView gate = aLongQueryAtTheGate();
+    int pid = sleeperPid;
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "the nightly report", null));
     SlowQueryResult result = WorkflowStub.fromTyped(wf).getResult(SlowQueryResult.class);
 
@@ -185,8 +187,8 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
     CompletableFuture<String> secondUpdate = run(second, "update accounts set balance = balance + 2 where id = 1");
     awaitBlocked(secondPid);
 
-    ResolveSlowQueriesWorkflow wf = start("shop", 0);
-    GateView gate = awaitGate(wf);
+    wf = start("shop", 0);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     assertThat(gate.gateId()).isEqualTo(ResolveSlowQueriesWorkflow.CANCEL_GATE);
     assertThat(gate.description())
         .startsWith("terminate pid " + holderPid + " (" + APP + "@127.0.0.1 as app on shop, idle in transaction, in a transaction since ")
@@ -229,8 +231,8 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
     CompletableFuture<String> update = run(blocked, "update accounts set balance = 0 where id = 2");
     awaitBlocked(blockedPid);
 
-    ResolveSlowQueriesWorkflow wf = start("shop", 0);
-    GateView gate = awaitGate(wf);
+    wf = start("shop", 0);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     assertThat(gate.description()).startsWith("terminate pid " + holderPid + " ");
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "a migration, let it finish", null));
     SlowQueryResult result = WorkflowStub.fromTyped(wf).getResult(SlowQueryResult.class);
@@ -246,8 +248,8 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
   @Test
   void anApprovedVacuumRemovesTheDeadTuples() throws Exception {
     makeDeadTuples();
-    ResolveSlowQueriesWorkflow wf = start("bloat", null);
-    GateView gate = awaitGate(wf);
+    wf = start("bloat", null);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     assertThat(gate.gateId()).isEqualTo(ResolveSlowQueriesWorkflow.VACUUM_GATE);
     assertThat(gate.description()).contains("VACUUM (ANALYZE) of 1 table(s), one at a time (not the whole database): bloat.public.Events (10000 dead, ");
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "ok", null));
@@ -265,8 +267,8 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
   @Test
   void aRejectedVacuumLeavesTheDeadTuples() throws Exception {
     makeDeadTuples();
-    ResolveSlowQueriesWorkflow wf = start("bloat", null);
-    GateView gate = awaitGate(wf);
+    wf = start("bloat", null);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "tonight", null));
     SlowQueryResult result = WorkflowStub.fromTyped(wf).getResult(SlowQueryResult.class);
     assertThat(result.status()).isEqualTo(SlowQueryStatus.REJECTED);
@@ -279,25 +281,6 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
         ResolveSlowQueriesWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(wf::resolve, new SlowQueryRequest(target, null, seconds, false, "alice"));
     return wf;
-  }
-
-  /** Polls the query without blocking on the result: time skipping would otherwise time the gate out. */
-  private static GateView awaitGate(ResolveSlowQueriesWorkflow wf) throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
-      List<GateView> gates = wf.approvals();
-      if (!gates.isEmpty()) {
-        return gates.get(0);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no gate opened within 30 s");
-  }
-
-  /** Kept under target/histories/: recordings for the replay test come from real runs. */
-  private void saveHistory(ResolveSlowQueriesWorkflow wf, String name) throws java.io.IOException {
-    Path dir = Files.createDirectories(Path.of("target", "histories"));
-    Files.writeString(dir.resolve(name + ".json"),
-        env.getWorkflowClient().fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
   }
 
   /** Runs a statement on its own thread: "ok", or the SQLSTATE and message it failed with. */

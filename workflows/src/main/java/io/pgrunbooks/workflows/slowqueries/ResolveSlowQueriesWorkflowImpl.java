@@ -1,12 +1,10 @@
 package io.pgrunbooks.workflows.slowqueries;
 
 import io.pgrunbooks.workflows.approval.GateOutcome;
-import io.pgrunbooks.workflows.approval.GateRequest;
 import io.pgrunbooks.workflows.approval.GatedRun;
-import io.pgrunbooks.workflows.approval.OnTimeout;
+import io.pgrunbooks.workflows.approval.ScenarioGates;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,9 +24,6 @@ import java.util.stream.Collectors;
  * database-wide VACUUM ANALYZE becomes VACUUM (ANALYZE) of the tables that need it, named at the gate.
  */
 public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveSlowQueriesWorkflow {
-  /** An incident's picture goes stale: a gate nobody decides on within this ends the run. */
-  static final Duration GATE_TIMEOUT = Duration.ofMinutes(30);
-
   /** Why the seed's pg_stats heuristic is not used (said in every result). */
   static final String PG_STATS_CORRECTION =
       "the seed's pg_stats query (n_distinct > 100, correlation < 0.1) was not run: a column's distinct values and"
@@ -39,7 +34,7 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
   private final SlowQueryActivities vacuum = Workflow.newActivityStub(SlowQueryActivities.class, SlowQueryTimeouts.VACUUM);
 
   private final List<String> plan = new ArrayList<>();
-  private final List<GateOutcome> decisions = new ArrayList<>();
+  private final ScenarioGates gates = new ScenarioGates(gate);
   private final List<String> checks = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final List<Backend> proposed = new ArrayList<>();
@@ -82,11 +77,12 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
 
     // 2. Kill long-running queries (and end the sessions blocking others): gate, then exactly the listed backends.
     if (!proposed.isEmpty()) {
-      GateOutcome decision = ask(gateRequest(
+      GateOutcome decision = gates.ask(
           CANCEL_GATE,
           proposed.stream().map(b -> b.describe() + " because " + b.why()).collect(Collectors.joining("; "))
               + "; each is checked again first and left alone if it finished, runs another statement or no longer blocks",
-          problemSummary()));
+          request.target(),
+          problemSummary());
       if (!decision.approved()) {
         return rejected(decision);
       }
@@ -102,12 +98,13 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
     // 4. Run VACUUM and ANALYZE: gate, then exactly the listed tables, one at a time.
     List<TableStats> tables = statistics.needVacuum();
     if (!tables.isEmpty()) {
-      GateOutcome decision = ask(gateRequest(
+      GateOutcome decision = gates.ask(
           VACUUM_GATE,
           "VACUUM (ANALYZE) of " + tables.size() + " table(s), one at a time (not the whole database): "
               + tables.stream().map(ResolveSlowQueriesWorkflowImpl::tableState).collect(Collectors.joining("; ")),
+          request.target(),
           "dead tuples make every scan read more pages and stale statistics mislead the planner; VACUUM takes no lock"
-              + " that blocks reads or writes, but it adds I/O while it runs"));
+              + " that blocks reads or writes, but it adds I/O while it runs");
       if (!decision.approved()) {
         return rejected(decision);
       }
@@ -193,19 +190,8 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
     return time == null ? "never" : time;
   }
 
-  private GateRequest gateRequest(String gateId, String action, String why) {
-    return new GateRequest(gateId, action, "target " + request.target(), why, GATE_TIMEOUT, OnTimeout.ABORT);
-  }
-
-  private GateOutcome ask(GateRequest gateRequest) {
-    GateOutcome outcome = gate.await(gateRequest);
-    decisions.add(outcome);
-    return outcome;
-  }
-
   private SlowQueryResult rejected(GateOutcome outcome) {
-    String reason = "gate " + outcome.gateId() + " " + ("timeout".equals(outcome.decidedBy()) ? "timed out" : "rejected by " + outcome.decidedBy())
-        + (outcome.comment() == null ? "" : ": " + outcome.comment()) + "; its step and the ones after it were not done";
+    String reason = ScenarioGates.stopReason(outcome);
     RunProgress.enter("rejected", reason);
     return result(SlowQueryStatus.REJECTED, reason);
   }
@@ -213,6 +199,6 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
   private SlowQueryResult result(SlowQueryStatus status, String reason) {
     return new SlowQueryResult(
         status, request.target(), threshold, slow, locks, statistics, List.copyOf(proposed), List.copyOf(plan),
-        List.copyOf(decisions), stopping, vacuumed, List.copyOf(checks), List.copyOf(findings), reason);
+        gates.outcomes(), stopping, vacuumed, List.copyOf(checks), List.copyOf(findings), reason);
   }
 }
