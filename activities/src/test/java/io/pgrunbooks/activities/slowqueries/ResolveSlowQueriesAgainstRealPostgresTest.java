@@ -171,6 +171,23 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
   }
 
   @Test
+  void aQueryThatFinishedBeforeTheApprovalIsSkippedAndNamed() throws Exception {
+    GateView gate = aLongQueryAtTheGate();
+    cluster.execute("postgres", "select pg_cancel_backend(" + sleeperPid + ")");
+    assertThat(sleeping.get()).contains("57014");
+    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "ok", null));
+    SlowQueryResult result = WorkflowStub.fromTyped(wf).getResult(SlowQueryResult.class);
+
+    assertThat(result.stopping().stopped()).isEmpty();
+    assertThat(result.stopping().skipped()).singleElement().satisfies(s -> assertThat(s)
+        .startsWith("pid " + sleeperPid + " (" + APP + "@127.0.0.1 as app on sleepy, active since ")
+        .endsWith(": it finished (now idle), left alone"));
+    assertThat(result.findings()).anySatisfy(f -> assertThat(f).startsWith("skipped pid " + sleeperPid + " "));
+    assertThat(result.actions()).isEmpty();
+    assertThat(alive(sleeperPid)).isTrue();
+  }
+
+  @Test
   void anApprovedFixEndsTheIdleInTransactionBlockerAndTheBlockedStatementsComplete() throws Exception {
     Connection holder = open("shop");
     int holderPid = pid(holder);
