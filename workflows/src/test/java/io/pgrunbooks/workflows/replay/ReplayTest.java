@@ -57,7 +57,8 @@ class ReplayTest {
                             io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflowImpl.class,
                             io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflowImpl.class,
                             io.pgrunbooks.workflows.diagnosis.DiagnoseDatabaseWorkflowImpl.class,
-                            io.pgrunbooks.workflows.response.RespondToDatabaseFailureWorkflowImpl.class)));
+                            io.pgrunbooks.workflows.response.RespondToDatabaseFailureWorkflowImpl.class,
+                            io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflowImpl.class)));
   }
 
   private static WorkflowExecutionHistory read(Path file) throws IOException {
