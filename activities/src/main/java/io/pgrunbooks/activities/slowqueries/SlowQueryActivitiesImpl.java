@@ -279,7 +279,7 @@ public class SlowQueryActivitiesImpl implements SlowQueryActivities {
   }
 
   @Override
-  public Vacuumed vacuumAnalyze(String target, List<TableStats> tables) {
+  public Vacuumed vacuumAnalyzeTables(String target, List<TableStats> tables) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     // A retried attempt resumes after the last table the previous one reported.
     Vacuumed previous = context.getHeartbeatDetails(Vacuumed.class).orElse(new Vacuumed(List.of(), List.of()));

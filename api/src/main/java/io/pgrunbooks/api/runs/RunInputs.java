@@ -18,6 +18,7 @@ import io.pgrunbooks.workflows.prevention.PreventionRequest;
 import io.pgrunbooks.workflows.restore.DropLeftoverRequest;
 import io.pgrunbooks.workflows.replication.ReplicationRequest;
 import io.pgrunbooks.workflows.restore.RestoreMode;
+import io.pgrunbooks.workflows.slowqueries.SlowQueryRequest;
 import io.pgrunbooks.workflows.restore.RestoreNames;
 import io.pgrunbooks.workflows.response.IncidentRequest;
 import io.pgrunbooks.workflows.restore.RestoreRequest;
@@ -139,6 +140,11 @@ final class RunInputs {
       return new ReplicationRequest(request.target(), request.replica(), request.maxLagBytes(), request.recheckMinutes(),
           request.sampleSeconds(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
+    if (runbook.equals(RunbookCatalog.RESOLVE_SLOW_QUERIES)) {
+      range("minutes", request.minutes(), 0, 1440);
+      range("seconds", request.seconds(), 0, 86_400);
+      return new SlowQueryRequest(request.target(), request.minutes(), request.seconds(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
     if (runbook.equals(RunbookCatalog.RECLAIM_DISK_SPACE)) {
       range("logRetentionDays", request.logRetentionDays(), 1, 3650);
       if (request.expandTo() != null && !request.expandTo().matches("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")) {
@@ -187,7 +193,8 @@ final class RunInputs {
         || request.stopAfterDiagnosis() != null || request.hours() != null || request.replica() != null
         || request.maxLagBytes() != null || request.recheckMinutes() != null || request.sampleSeconds() != null
         || request.logRetentionDays() != null || request.maintenanceWindow() != null || request.expandTo() != null
-        || request.dropInactiveSlots() != null || request.restoreDatabase() != null) {
+        || request.dropInactiveSlots() != null || request.restoreDatabase() != null || request.minutes() != null
+        || request.seconds() != null) {
       throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
     }
   }

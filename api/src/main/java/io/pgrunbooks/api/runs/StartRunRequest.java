@@ -39,6 +39,8 @@ import java.util.List;
  * @param expandTo reclaim-disk-space: the data volume claim's new size, e.g. {@code 150Gi} (kubernetes)
  * @param dropInactiveSlots reclaim-disk-space: propose dropping inactive slots that retain WAL (default false)
  * @param restoreDatabase recover-crashed-pod: restore this database from its newest backup, after approval (default: none)
+ * @param minutes resolve-slow-queries: statements running longer than this are slow (default 5, the seed's)
+ * @param seconds resolve-slow-queries: the same in seconds, instead of minutes
  */
 public record StartRunRequest(
     String runbook,
@@ -71,4 +73,6 @@ public record StartRunRequest(
     Boolean maintenanceWindow,
     String expandTo,
     Boolean dropInactiveSlots,
-    String restoreDatabase) {}
+    String restoreDatabase,
+    Integer minutes,
+    Integer seconds) {}

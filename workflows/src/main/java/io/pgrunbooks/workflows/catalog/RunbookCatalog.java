@@ -147,6 +147,18 @@ public final class RunbookCatalog {
               io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow.RESUME_REPLAY_GATE,
               io.pgrunbooks.workflows.replication.RepairReplicationLagWorkflow.REINITIALIZE_GATE));
 
+  public static final RunbookDescriptor RESOLVE_SLOW_QUERIES =
+      new RunbookDescriptor(
+          "resolve-slow-queries",
+          io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflow.TYPE,
+          "Queries running too long and sessions blocking others, tables scanned sequentially or needing VACUUM;"
+              + " then, each after approval: the culprits cancelled (a blocker idle in a transaction terminated) and"
+              + " the named tables VACUUM (ANALYZE)d; re-checked after each",
+          "Common Resolution Scenarios / Scenario 4: Database Performance Issues",
+          List.of(
+              io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflow.CANCEL_GATE,
+              io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflow.VACUUM_GATE));
+
   public static final RunbookDescriptor RECLAIM_DISK_SPACE =
       new RunbookDescriptor(
           "reclaim-disk-space",
@@ -175,7 +187,7 @@ public final class RunbookCatalog {
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, DIAGNOSE_DATABASE, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
           RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT,
-          ENABLE_PG_STAT_STATEMENTS, RECOVER_CRASHED_POD, REPAIR_REPLICATION_LAG, RECLAIM_DISK_SPACE, RESPOND_TO_DATABASE_FAILURE);
+          ENABLE_PG_STAT_STATEMENTS, RECOVER_CRASHED_POD, REPAIR_REPLICATION_LAG, RESOLVE_SLOW_QUERIES, RECLAIM_DISK_SPACE, RESPOND_TO_DATABASE_FAILURE);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -21,6 +21,8 @@ import io.pgrunbooks.workflows.replication.ReplicationRequest;
 import io.pgrunbooks.workflows.diagnosis.DiagnosisReport;
 import io.pgrunbooks.workflows.diagnosis.DiagnosisRequest;
 import io.pgrunbooks.workflows.diagnosis.LogScan;
+import io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflow;
+import io.pgrunbooks.workflows.slowqueries.SlowQueryRequest;
 import io.pgrunbooks.workflows.targets.TargetActivities;
 import io.pgrunbooks.workflows.targets.TargetProfile;
 import io.pgrunbooks.workflows.validation.ValidateRecoveryWorkflow;
@@ -219,9 +221,11 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
           .recover(new CrashRecoveryRequest(target, null, null, dryRun, by));
       case REPAIR_REPLICATION_LAG -> Workflow.newChildWorkflowStub(RepairReplicationLagWorkflow.class, options)
           .repair(new ReplicationRequest(target, null, null, null, null, dryRun, by));
+      case RESOLVE_SLOW_QUERIES -> Workflow.newChildWorkflowStub(ResolveSlowQueriesWorkflow.class, options)
+          .resolve(new SlowQueryRequest(target, null, null, dryRun, by));
       case RECLAIM_DISK_SPACE -> Workflow.newChildWorkflowStub(ReclaimDiskSpaceWorkflow.class, options)
           .reclaim(new DiskRequest(target, null, null, null, null, dryRun, by));
-      default -> throw new IllegalStateException("scenario " + which + " is not wired");
+      case NONE -> throw new IllegalStateException("no scenario to run");
     };
   }
 

@@ -109,7 +109,7 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
         return rejected(decision);
       }
       RunProgress.enter("vacuum-analyze", "VACUUM (ANALYZE) of " + tables.size() + " table(s)");
-      vacuumed = vacuum.vacuumAnalyze(request.target(), tables);
+      vacuumed = vacuum.vacuumAnalyzeTables(request.target(), tables);
       vacuumed.skipped().forEach(s -> findings.add("not vacuumed: " + s));
       RunProgress.enter("recheck", "Reading the vacuumed tables' statistics again");
       checks.add(tablesChecked(tables, quick.recheckTables(request.target(), tables)));

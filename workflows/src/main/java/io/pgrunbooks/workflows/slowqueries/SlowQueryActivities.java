@@ -48,7 +48,7 @@ public interface SlowQueryActivities {
    * not a whole database during an incident; a heartbeat per table, and a retried attempt resumes
    * after the last one done.
    */
-  Vacuumed vacuumAnalyze(String target, List<TableStats> tables);
+  Vacuumed vacuumAnalyzeTables(String target, List<TableStats> tables);
 
   /** After step 4: the same tables' statistics now. */
   List<TableStats> recheckTables(String target, List<TableStats> tables);

@@ -60,7 +60,7 @@ class ResolveSlowQueriesWorkflowTest {
         List.of(BLOATED), somethingToDo ? List.of(BLOATED) : List.of(), List.of(), List.of("pg_stat_statements is not installed")));
     when(steps.cancelQueries(any(), any())).thenReturn(new Stopping(List.of(4800, 4711), List.of(), List.of()));
     when(steps.recheckQueries(any(), any(), anyInt())).thenReturn(new QueryCheck(List.of(), 0, 0));
-    when(steps.vacuumAnalyze(any(), any())).thenReturn(new Vacuumed(List.of(BLOATED.name()), List.of()));
+    when(steps.vacuumAnalyzeTables(any(), any())).thenReturn(new Vacuumed(List.of(BLOATED.name()), List.of()));
     when(steps.recheckTables(any(), any())).thenReturn(List.of(VACUUMED));
     worker.registerActivitiesImplementations(steps, escalation);
     env.start();
@@ -108,7 +108,7 @@ class ResolveSlowQueriesWorkflowTest {
     GateView vacuum = pending(env, wf, ResolveSlowQueriesWorkflow.VACUUM_GATE);
     assertThat(vacuum.description()).contains("VACUUM (ANALYZE) of 1 table(s), one at a time (not the whole database): "
         + "link_users.public.messages (90000 dead, 10000 live tuples");
-    verify(steps, never()).vacuumAnalyze(any(), any());
+    verify(steps, never()).vacuumAnalyzeTables(any(), any());
     approve(wf, vacuum);
 
     SlowQueryResult result = result(wf);
@@ -134,7 +134,7 @@ class ResolveSlowQueriesWorkflowTest {
     order.verify(steps).checkTableStatistics("link");
     order.verify(steps).cancelQueries("link", List.of(BLOCKER, SLOW));
     order.verify(steps).recheckQueries("link", List.of(BLOCKER, SLOW), 300);
-    order.verify(steps).vacuumAnalyze("link", List.of(BLOATED));
+    order.verify(steps).vacuumAnalyzeTables("link", List.of(BLOATED));
     order.verify(steps).recheckTables("link", List.of(BLOATED));
   }
 
@@ -152,7 +152,7 @@ class ResolveSlowQueriesWorkflowTest {
     assertThat(result.stopping()).isNull();
     verify(steps, never()).cancelQueries(any(), any());
     verify(steps, never()).recheckQueries(any(), any(), anyInt());
-    verify(steps, never()).vacuumAnalyze(any(), any());
+    verify(steps, never()).vacuumAnalyzeTables(any(), any());
   }
 
   @Test
@@ -167,7 +167,7 @@ class ResolveSlowQueriesWorkflowTest {
     assertThat(result.status()).isEqualTo(SlowQueryStatus.REJECTED);
     assertThat(result.vacuumed()).isNull();
     assertThat(result.checks()).hasSize(1);
-    verify(steps, never()).vacuumAnalyze(any(), any());
+    verify(steps, never()).vacuumAnalyzeTables(any(), any());
   }
 
   @Test
@@ -181,7 +181,7 @@ class ResolveSlowQueriesWorkflowTest {
         .anySatisfy(p -> assertThat(p).startsWith("cancel pid 4711 "))
         .anySatisfy(p -> assertThat(p).startsWith("VACUUM (ANALYZE) link_users.public.messages"));
     verify(steps, never()).cancelQueries(any(), any());
-    verify(steps, never()).vacuumAnalyze(any(), any());
+    verify(steps, never()).vacuumAnalyzeTables(any(), any());
   }
 
   @Test
@@ -195,6 +195,6 @@ class ResolveSlowQueriesWorkflowTest {
         .contains("no query has run for more than 300 s and no session blocks another: nothing to cancel",
             "no table has many dead tuples or stale statistics: nothing to VACUUM");
     verify(steps, never()).cancelQueries(any(), any());
-    verify(steps, never()).vacuumAnalyze(any(), any());
+    verify(steps, never()).vacuumAnalyzeTables(any(), any());
   }
 }
