@@ -76,8 +76,14 @@ public class PitrActivitiesImpl implements PitrActivities {
     }
     TargetConfig config = targets.get(plan.target());
     PitrDirectories.createAs(config.host().osUser(), plan.dataDirectory());
-    // Files there now come from a killed attempt: pgBackRest's delta restore checks and completes them.
+    // Files there now come from a killed attempt (the data directory was moved aside before this
+    // step): pgBackRest's delta restore checks and completes them. One killed before it wrote
+    // PG_VERSION or backup.manifest is refused by --delta; it is only our partial output: start over.
     boolean partial = !PitrDirectories.isEmpty(plan.dataDirectory());
+    if (partial && !PitrDirectories.deltaCanResume(plan.dataDirectory())) {
+      PitrDirectories.clear(plan.dataDirectory());
+      partial = false;
+    }
     new PgBackRest(config)
         .restore(
             plan.dataDirectory(), plan.backupSet(), RecoveryPlanner.format(Instant.parse(plan.targetTime())), partial,

@@ -75,6 +75,28 @@ final class PitrDirectories {
     }
   }
 
+  /**
+   * Whether pgBackRest's {@code --delta} will take the directory: it refuses one that has neither
+   * PG_VERSION nor backup.manifest (a restore killed before writing either).
+   */
+  static boolean deltaCanResume(String directory) {
+    Path dir = Path.of(directory);
+    return Files.exists(dir.resolve("PG_VERSION")) || Files.exists(dir.resolve("backup.manifest"));
+  }
+
+  /** Removes everything inside {@code directory}, keeping the directory itself. */
+  static void clear(String directory) {
+    try (Stream<Path> entries = Files.walk(Path.of(directory))) {
+      for (Path p : entries.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!p.equals(Path.of(directory))) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static boolean marked(String work, String marker) {
     return Files.exists(Path.of(work, marker));
   }

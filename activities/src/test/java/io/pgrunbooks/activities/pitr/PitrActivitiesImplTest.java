@@ -124,6 +124,12 @@ class PitrActivitiesImplTest {
 
     pitr.stopDatabase(plan);
     String aside = pitr.moveDataDirectoryAside(plan);
+    // A worker killed so early that pgBackRest had written neither PG_VERSION nor backup.manifest:
+    // --delta refuses such a directory, so the retry clears its own partial output and starts over.
+    Path early = Path.of(plan.dataDirectory(), "base", "1");
+    io.pgrunbooks.harness.Processes.run(io.pgrunbooks.harness.Processes.as("postgres",
+        List.of("sh", "-c", "mkdir -p '" + early + "' && echo partial > '" + early.resolve("16384") + "'")), null, java.time.Duration.ofSeconds(10));
+    assertThat(early.resolve("16384")).exists();
     pitr.restoreBackup(plan);
     // A worker killed after pgBackRest finished but before it wrote the marker: the retry finds
     // a full data directory and completes it with a delta restore instead of failing on it.
