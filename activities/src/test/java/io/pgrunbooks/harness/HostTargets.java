@@ -1,16 +1,30 @@
 package io.pgrunbooks.harness;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.Endpoint;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
+import io.pgrunbooks.activities.targets.TargetRegistry;
+import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.workflows.targets.Hosting;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Target configuration for harness clusters, as a worker's application.yml would say it. */
 public final class HostTargets {
+  /** Host targets need no Kubernetes: a step that asks for it fails the test. */
+  public static final Supplier<KubernetesClient> NO_KUBERNETES = () -> {
+    throw new IllegalStateException("host targets need no Kubernetes");
+  };
+
   private HostTargets() {}
+
+  /** A registry holding the one host target {@code name}. */
+  public static TargetRegistry registry(String name, PostgresCluster cluster, List<String> databases) {
+    return new TargetRegistry(new TargetsProperties(Map.of(name, of(cluster, databases))));
+  }
 
   public static TargetConfig of(PostgresCluster cluster, List<String> databases) {
     return of(cluster, databases, null);

@@ -6,8 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +70,27 @@ public final class PostgresVersions {
       unpack(bundle.jar(), home);
     }
     return home.resolve("bin");
+  }
+
+  /**
+   * Starts a cluster of {@code major} named {@code name-major} and checks that its server reports
+   * that major (server_version_num), so a test never passes on the wrong binaries.
+   */
+  public static PostgresCluster start(String name, int major, Map<String, String> settings) {
+    PostgresCluster cluster = PostgresCluster.start(name + "-" + major, binDirectory(major), settings);
+    try (Connection c = cluster.connect("postgres");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select current_setting('server_version_num')::int / 10000")) {
+      rs.next();
+      if (rs.getInt(1) != major) {
+        cluster.close();
+        throw new IllegalStateException("the binaries of " + binDirectory(major) + " run PostgreSQL " + rs.getInt(1) + ", not " + major);
+      }
+    } catch (SQLException e) {
+      cluster.close();
+      throw new IllegalStateException(e);
+    }
+    return cluster;
   }
 
   private record Bundle(Path jar, String version, int major) {}

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A streaming replica of a {@link PostgresCluster}: pg_basebackup -R -X stream into its own temp
+ * A streaming replica of a {@link PostgresCluster}: pg_basebackup -R -X stream (or, where the
+ * primary's bin directory has none, the same made with the backup functions) into its own temp
  * directory, its own port and socket directory written into its postgresql.auto.conf (so a plain
  * {@code pg_ctl start}, as the runbook does, brings it up as it was), application_name = its
  * name, started as the postgres OS user. Removed by {@link #close()} or at JVM exit, together with
@@ -63,6 +66,11 @@ public final class StreamingReplica implements AutoCloseable {
   }
 
   private void baseBackup() throws IOException {
+    if (!Files.isExecutable(primary.binDir().resolve("pg_basebackup"))) {
+      copyWithBackupFunctions();
+      appendOwnSettings();
+      return;
+    }
     List<String> command = new ArrayList<>(List.of(
         primary.binDir().resolve("pg_basebackup").toString(), "-D", dataDirectory.toString(), "-h", "127.0.0.1",
         "-p", Integer.toString(primary.port()), "-U", "postgres", "-d", "application_name=" + name,
@@ -83,6 +91,55 @@ public final class StreamingReplica implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+    appendOwnSettings();
+  }
+
+  /**
+   * What pg_basebackup -R -X stream does, for bin directories without it (zonky's bundles hold only
+   * initdb, pg_ctl and postgres): the low-level backup functions around a copy of the data
+   * directory (pg_start_backup/pg_stop_backup before 15, pg_backup_start/pg_backup_stop since),
+   * the backup_label they return, an empty pg_wal (the standby streams what it needs), a
+   * standby.signal and primary_conninfo. The slot, if any, is created first so it keeps that WAL.
+   */
+  private void copyWithBackupFunctions() throws IOException {
+    try (Connection c = primary.connect("postgres"); Statement st = c.createStatement()) {
+      boolean newNames = c.getMetaData().getDatabaseMajorVersion() >= 15;
+      if (slot != null) {
+        st.execute("select pg_create_physical_replication_slot('" + slot + "', true)");
+      }
+      st.execute(newNames ? "select pg_backup_start('" + name + "', true)" : "select pg_start_backup('" + name + "', true, false)");
+      Processes.run(Processes.as(OS_USER, List.of("cp", "-a", primary.dataDirectory().toString(), dataDirectory.toString())),
+          root, Duration.ofMinutes(2));
+      try (ResultSet rs = st.executeQuery(newNames
+          ? "select labelfile from pg_backup_stop(true)" : "select labelfile from pg_stop_backup(false, true)")) {
+        rs.next();
+        Files.writeString(dataDirectory.resolve("backup_label"), rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    for (String left : List.of("postmaster.pid", "postmaster.opts")) {
+      Files.deleteIfExists(dataDirectory.resolve(left));
+    }
+    try (Stream<Path> files = Files.list(dataDirectory.resolve("pg_wal"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.writeString(dataDirectory.resolve("standby.signal"), "");
+    Files.writeString(dataDirectory.resolve("postgresql.auto.conf"), String.join("\n",
+        "",
+        "primary_conninfo = 'host=127.0.0.1 port=" + primary.port() + " user=postgres password=" + primary.password()
+            + " application_name=" + name + "'",
+        slot == null ? "" : "primary_slot_name = '" + slot + "'",
+        ""), StandardOpenOption.APPEND);
+    if (Processes.runningAsRoot()) {
+      Processes.run(List.of("chown", "-R", OS_USER, dataDirectory.toString()), null, Duration.ofSeconds(30));
+    }
+  }
+
+  /** Its own port, socket directory and name, so a plain pg_ctl start brings it up as it was. */
+  private void appendOwnSettings() throws IOException {
     Files.writeString(dataDirectory.resolve("postgresql.auto.conf"), String.join("\n",
         "",
         "port = " + port,

@@ -5,6 +5,7 @@ import io.pgrunbooks.activities.host.ServerRestart;
 import io.pgrunbooks.activities.kubernetes.ApplicationDeployments;
 import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
+import io.pgrunbooks.activities.postgres.ServerVersion;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
@@ -56,7 +57,7 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
          and not coalesce(r.rolsuper, false)
       """.formatted(OWN_APPLICATION);
 
-  /** Milliseconds pg_terminate_backend waits for each backend to be gone (PostgreSQL 14+). */
+  /** Milliseconds termination waits for each backend to be gone (pg_terminate_backend's timeout on 14+, polled on 13). */
   static final int TERMINATE_WAIT_MILLIS = 3000;
 
   private final TargetRegistry targets;
@@ -128,44 +129,75 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
     }
   }
 
+  /**
+   * Ends each approved backend that is still a candidate, checked and signalled in one statement.
+   * PostgreSQL 14+ waits in pg_terminate_backend(pid, timeout) until the backend is gone; 13 has
+   * only pg_terminate_backend(pid), which returns once the signal is sent, so there this step polls
+   * pg_stat_activity for the same wait (the re-check must not count a backend still exiting).
+   */
   @Override
   public Termination terminateIdle(String target, List<IdleBackend> approved, int idleMinutes) {
     requireIdleMinutes(idleMinutes);
     TargetConfig config = targets.get(target);
     List<Integer> terminated = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    try (Connection c = connector.open(config.primary());
-        PreparedStatement st = c.prepareStatement(
-            """
-            select pg_terminate_backend(a.pid, %d)
-              from pg_stat_activity a left join pg_roles r on r.oid = a.usesysid
-             where a.pid = ? and a.backend_start = ? and %s
-            """.formatted(TERMINATE_WAIT_MILLIS, TERMINABLE));
-        PreparedStatement now = c.prepareStatement(
-            "select coalesce(state, 'unknown') from pg_stat_activity where pid = ? and backend_start = ?")) {
-      for (IdleBackend b : approved) {
-        OffsetDateTime started = OffsetDateTime.parse(b.backendStart());
-        st.setInt(1, b.pid());
-        st.setObject(2, started);
-        st.setInt(3, idleMinutes);
-        try (ResultSet rs = st.executeQuery()) {
-          if (rs.next() && rs.getBoolean(1)) {
-            terminated.add(b.pid());
-            continue;
+    try (Connection c = connector.open(config.primary())) {
+      boolean waits = ServerVersion.major(c) >= 14;
+      try (PreparedStatement st = c.prepareStatement(
+              """
+              select pg_terminate_backend(a.pid%s)
+                from pg_stat_activity a left join pg_roles r on r.oid = a.usesysid
+               where a.pid = ? and a.backend_start = ? and %s
+              """.formatted(waits ? ", " + TERMINATE_WAIT_MILLIS : "", TERMINABLE));
+          PreparedStatement now = c.prepareStatement(
+              "select coalesce(state, 'unknown') from pg_stat_activity where pid = ? and backend_start = ?")) {
+        for (IdleBackend b : approved) {
+          OffsetDateTime started = OffsetDateTime.parse(b.backendStart());
+          st.setInt(1, b.pid());
+          st.setObject(2, started);
+          st.setInt(3, idleMinutes);
+          try (ResultSet rs = st.executeQuery()) {
+            if (rs.next() && rs.getBoolean(1)) {
+              if (!waits) {
+                awaitGone(now, b.pid(), started);
+              }
+              terminated.add(b.pid());
+              continue;
+            }
           }
-        }
-        now.setInt(1, b.pid());
-        now.setObject(2, started);
-        try (ResultSet rs = now.executeQuery()) {
-          skipped.add(b.describe() + (rs.next()
-              ? ": now " + rs.getString(1) + ", left alone"
-              : ": gone already (it ended, or an earlier attempt of this step ended it)"));
+          now.setInt(1, b.pid());
+          now.setObject(2, started);
+          try (ResultSet rs = now.executeQuery()) {
+            skipped.add(b.describe() + (rs.next()
+                ? ": now " + rs.getString(1) + ", left alone"
+                : ": gone already (it ended, or an earlier attempt of this step ended it)"));
+          }
         }
       }
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
     }
     return new Termination(terminated, skipped);
+  }
+
+  /** Polls {@code now} (this pid and backend start in pg_stat_activity) until no row, at most {@link #TERMINATE_WAIT_MILLIS}. */
+  private static void awaitGone(PreparedStatement now, int pid, OffsetDateTime started) throws SQLException {
+    long deadline = System.nanoTime() + TERMINATE_WAIT_MILLIS * 1_000_000L;
+    now.setInt(1, pid);
+    now.setObject(2, started);
+    while (System.nanoTime() < deadline) {
+      try (ResultSet rs = now.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Override

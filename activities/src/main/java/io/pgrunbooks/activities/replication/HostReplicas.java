@@ -1,11 +1,12 @@
 package io.pgrunbooks.activities.replication;
 
 import io.pgrunbooks.activities.host.OsCommand;
-import io.pgrunbooks.activities.postgres.PgBinaries;
+import io.pgrunbooks.activities.host.PgCtl;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.targets.TargetConfig;
+import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
 import io.pgrunbooks.activities.targets.TargetConfig.ReplicaPlacement;
 import io.pgrunbooks.workflows.replication.Reinitialization;
 import io.temporal.failure.ApplicationFailure;
@@ -138,7 +139,7 @@ final class HostReplicas implements ReplicaHosting {
         ? target.replication().passwordRef() : target.primary().passwordRef();
     String password = secrets.resolve(passwordRef);
     List<String> command = new ArrayList<>(List.of(
-        bin(p).resolve("pg_basebackup").toString(), "-D", data.toString(), "-h", hostPort[0], "-p",
+        PgCtl.binDirectory(host(p)).resolve("pg_basebackup").toString(), "-D", data.toString(), "-h", hostPort[0], "-p",
         hostPort.length > 1 ? hostPort[1] : "5432", "-U", user, "-d", "application_name=" + replica.name(),
         "-R", "-X", "stream", "-c", "fast", "--progress", "--verbose"));
     if (p.slot() != null) {
@@ -292,13 +293,12 @@ final class HostReplicas implements ReplicaHosting {
   }
 
   private static List<String> pgCtl(ReplicaPlacement p, String... args) {
-    List<String> command = new ArrayList<>(List.of(bin(p).resolve("pg_ctl").toString(), "-D", p.dataDirectory()));
-    command.addAll(List.of(args));
-    return command;
+    return PgCtl.command(host(p), args);
   }
 
-  private static Path bin(ReplicaPlacement p) {
-    return p.binDirectory() == null || p.binDirectory().isBlank() ? PgBinaries.directory(null) : Path.of(p.binDirectory());
+  /** The replica as a host placement: its own data directory, bin directory and OS user. */
+  private static HostPlacement host(ReplicaPlacement p) {
+    return new HostPlacement(p.dataDirectory(), p.binDirectory(), p.osUser());
   }
 
   private static void removeTree(Path root) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.activities.artifacts.ArtifactStore;
 import io.pgrunbooks.activities.storage.TestStores;
+import io.pgrunbooks.harness.ClientSessions;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.assessment.CheckReport;
@@ -56,7 +57,7 @@ class DiagnoseDatabaseAgainstRealPostgresTest {
 
   @Test
   void diagnosisNamesBlockersIdleAndBusySessionsSlowStatementsAndScans() throws Exception {
-    try (Sessions sessions = new Sessions(cluster)) {
+    try (ClientSessions sessions = new ClientSessions(cluster)) {
       // Ten sequential scans of 20000 rows; a slow statement; 300 failed statements in the server log.
       cluster.execute("link_users", "select pg_sleep(0.3)");
       for (int i = 0; i < 10; i++) {
@@ -76,18 +77,18 @@ class DiagnoseDatabaseAgainstRealPostgresTest {
       }
       Connection busy = sessions.open("app", "link_users", "busy-app");
       sessions.startRunning(busy, "select pg_sleep(60)");
-      sessions.awaitActive(Sessions.pid(busy));
+      sessions.awaitActive(ClientSessions.pid(busy));
       // One session holds an exclusive lock on accounts and waits; two others wait for it.
       Connection blocker = sessions.open("app", "link_users", "blocker-app");
-      int blockerPid = Sessions.pid(blocker);
+      int blockerPid = ClientSessions.pid(blocker);
       blocker.setAutoCommit(false);
       try (var st = blocker.createStatement()) {
         st.execute("lock table accounts in access exclusive mode");
       }
       Connection waiter1 = sessions.open("app", "link_users", "waiter-app-1");
       Connection waiter2 = sessions.open("app", "link_users", "waiter-app-2");
-      int waiter1Pid = Sessions.pid(waiter1);
-      int waiter2Pid = Sessions.pid(waiter2);
+      int waiter1Pid = ClientSessions.pid(waiter1);
+      int waiter2Pid = ClientSessions.pid(waiter2);
       sessions.startRunning(waiter1, "update accounts set balance = balance + 1 where id = 1");
       sessions.awaitLockWait(waiter1Pid);
       sessions.startRunning(waiter2, "select sum(balance) from accounts");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbooks.activities.artifacts.ArtifactStore;
 import io.pgrunbooks.activities.storage.TestStores;
+import io.pgrunbooks.harness.ClientSessions;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.PostgresVersions;
@@ -40,18 +41,18 @@ class DiagnoseDatabaseOnEachPostgresVersionTest {
   void everySqlCheckWorks(int major) throws Exception {
     try (PostgresCluster cluster = PostgresCluster.start(
             "diagnosis-" + major, PostgresVersions.binDirectory(major), Map.of("shared_preload_libraries", "pg_stat_statements"));
-        Sessions sessions = new Sessions(cluster)) {
+        ClientSessions sessions = new ClientSessions(cluster)) {
       prepare(cluster);
       cluster.execute("postgres", "create extension pg_stat_statements");
       cluster.execute("app_db", "create extension pg_stat_statements", "select pg_stat_statements_reset()", "select pg_sleep(0.2)");
       Connection blocker = sessions.open("app", "app_db", "blocker-app");
-      int blockerPid = Sessions.pid(blocker);
+      int blockerPid = ClientSessions.pid(blocker);
       blocker.setAutoCommit(false);
       try (var st = blocker.createStatement()) {
         st.execute("lock table t in access exclusive mode");
       }
       Connection waiter = sessions.open("app", "app_db", "waiter-app");
-      int waiterPid = Sessions.pid(waiter);
+      int waiterPid = ClientSessions.pid(waiter);
       sessions.startRunning(waiter, "select count(*) from t");
       sessions.awaitLockWait(waiterPid);
 

@@ -1,6 +1,5 @@
-package io.pgrunbooks.activities.diagnosis;
+package io.pgrunbooks.harness;
 
-import io.pgrunbooks.harness.PostgresCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -11,18 +10,18 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
-/** Client sessions of a test cluster that a diagnosis should see: idle, busy, holding and waiting for locks. */
-final class Sessions implements AutoCloseable {
+/** Client sessions of a test cluster that a runbook should see: idle, busy, holding and waiting for locks. */
+public final class ClientSessions implements AutoCloseable {
   private final PostgresCluster cluster;
   private final List<Connection> held = new ArrayList<>();
   private final List<CompletableFuture<Void>> running = new ArrayList<>();
 
-  Sessions(PostgresCluster cluster) {
+  public ClientSessions(PostgresCluster cluster) {
     this.cluster = cluster;
   }
 
   /** A session of {@code user} (password = user name, superuser postgres: the cluster's) in {@code database}. */
-  Connection open(String user, String database, String application) throws SQLException {
+  public Connection open(String user, String database, String application) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", "postgres".equals(user) ? cluster.password() : user);
@@ -33,7 +32,7 @@ final class Sessions implements AutoCloseable {
   }
 
   /** Runs {@code sql} on the session in a thread of its own (it may block); errors after close are expected. */
-  void startRunning(Connection c, String sql) {
+  public void startRunning(Connection c, String sql) {
     running.add(CompletableFuture.runAsync(() -> {
       try (Statement st = c.createStatement()) {
         st.execute(sql);
@@ -43,7 +42,7 @@ final class Sessions implements AutoCloseable {
     }, r -> Thread.ofPlatform().daemon().start(r)));
   }
 
-  static int pid(Connection c) throws SQLException {
+  public static int pid(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
       rs.next();
@@ -52,27 +51,36 @@ final class Sessions implements AutoCloseable {
   }
 
   /** Polls pg_stat_activity until {@code pid} waits for a lock. */
-  void awaitLockWait(int pid) throws Exception {
+  public void awaitLockWait(int pid) throws Exception {
     awaitState(pid, "select wait_event_type = 'Lock' from pg_stat_activity where pid = ");
   }
 
   /** Polls pg_stat_activity until {@code pid} is active. */
-  void awaitActive(int pid) throws Exception {
+  public void awaitActive(int pid) throws Exception {
     awaitState(pid, "select state = 'active' from pg_stat_activity where pid = ");
   }
 
   private void awaitState(int pid, String query) throws Exception {
-    for (int i = 0; i < 200; i++) {
-      try (Connection c = cluster.connect("postgres");
+    awaitTrue("postgres", query + pid);
+  }
+
+  /**
+   * Polls {@code query} (one boolean) in {@code database} until it is true, at most 10 s: e.g. until
+   * the statistics show a change (before PostgreSQL 15 the collector reports it up to 500 ms later).
+   */
+  public void awaitTrue(String database, String query) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Connection c = cluster.connect(database);
           Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(query + pid)) {
+          ResultSet rs = st.executeQuery(query)) {
         if (rs.next() && rs.getBoolean(1)) {
           return;
         }
       }
       Thread.sleep(25);
     }
-    throw new AssertionError("pid " + pid + " did not reach: " + query);
+    throw new AssertionError("not true within 10 s in " + database + ": " + query);
   }
 
   @Override
