@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +45,11 @@ final class BenchStack implements AutoCloseable {
   /** More targets: their names (for the API) and the worker's properties for them. */
   private final List<String> extraTargets;
   private final Map<String, String> extraWorkerProperties;
+  /** The demo cluster's server settings (e.g. logging_collector). */
+  private final Map<String, String> demoSettings;
+  /** Run once the demo cluster is up, before the worker starts: more worker properties for it (e.g. its replica's). */
+  private final Function<PostgresCluster, Map<String, String>> prepareDemo;
+  private final Map<String, String> demoWorkerProperties = new LinkedHashMap<>();
 
   private TemporalDevServer temporal;
   private Thread temporalCleanup;
@@ -54,9 +60,13 @@ final class BenchStack implements AutoCloseable {
   private JavaProcess worker;
   private int apiPort;
 
-  private BenchStack(Path root, List<String> extraTargets, Map<String, String> extraWorkerProperties) {
+  private BenchStack(
+      Path root, List<String> extraTargets, Map<String, String> extraWorkerProperties, Map<String, String> demoSettings,
+      Function<PostgresCluster, Map<String, String>> prepareDemo) {
     this.extraTargets = List.copyOf(extraTargets);
     this.extraWorkerProperties = Map.copyOf(extraWorkerProperties);
+    this.demoSettings = Map.copyOf(demoSettings);
+    this.prepareDemo = prepareDemo;
     String version = version();
     this.workerJar = JavaProcess.requireJar(root.resolve("workers/target/workers-" + version + "-exec.jar"), BUILD);
     this.apiJar = JavaProcess.requireJar(root.resolve("api/target/api-" + version + "-exec.jar"), BUILD);
@@ -80,7 +90,22 @@ final class BenchStack implements AutoCloseable {
 
   /** The same, with more host targets configured on the worker (and their names on the API). */
   static BenchStack start(Path root, List<String> extraTargets, Map<String, String> extraWorkerProperties) {
-    BenchStack stack = new BenchStack(root, extraTargets, extraWorkerProperties);
+    return start(root, extraTargets, extraWorkerProperties, Map.of(), demo -> Map.of());
+  }
+
+  /**
+   * The same, with the demo cluster started with {@code demoSettings} and handed to {@code
+   * prepareDemo} before the worker starts; what that returns is added to the worker's properties.
+   */
+  static BenchStack start(
+      Path root, Map<String, String> demoSettings, Function<PostgresCluster, Map<String, String>> prepareDemo) {
+    return start(root, List.of(), Map.of(), demoSettings, prepareDemo);
+  }
+
+  private static BenchStack start(
+      Path root, List<String> extraTargets, Map<String, String> extraWorkerProperties, Map<String, String> demoSettings,
+      Function<PostgresCluster, Map<String, String>> prepareDemo) {
+    BenchStack stack = new BenchStack(root, extraTargets, extraWorkerProperties, demoSettings, prepareDemo);
     try {
       stack.startAll();
       return stack;
@@ -102,7 +127,8 @@ final class BenchStack implements AutoCloseable {
             });
     Runtime.getRuntime().addShutdownHook(temporalCleanup);
     log("starting PostgreSQL (target " + TARGET + ", host hosting)");
-    demo = PostgresCluster.start("bench-demo", Map.of());
+    demo = PostgresCluster.start("bench-demo", demoSettings);
+    demoWorkerProperties.putAll(prepareDemo.apply(demo));
     service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
@@ -144,6 +170,7 @@ final class BenchStack implements AutoCloseable {
     p.put("pgrunbooks.task-queue", TASK_QUEUE);
     p.put("server.port", "0"); // the worker serves actuator; any free port
     p.putAll(HostTargets.asProperties(TARGET, demo));
+    p.putAll(demoWorkerProperties);
     p.putAll(extraWorkerProperties);
     return p;
   }
