@@ -5,7 +5,6 @@ import io.pgrunbooks.activities.host.ServerRestart;
 import io.pgrunbooks.activities.kubernetes.ApplicationDeployments;
 import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
-import io.pgrunbooks.activities.postgres.ServerVersion;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
@@ -57,7 +56,7 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
          and not coalesce(r.rolsuper, false)
       """.formatted(OWN_APPLICATION);
 
-  /** Milliseconds termination waits for each backend to be gone (pg_terminate_backend's timeout on 14+, polled on 13). */
+  /** Milliseconds termination waits for the ended backends to be gone. */
   static final int TERMINATE_WAIT_MILLIS = 3000;
 
   private final TargetRegistry targets;
@@ -130,10 +129,10 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
   }
 
   /**
-   * Ends each approved backend that is still a candidate, checked and signalled in one statement.
-   * PostgreSQL 14+ waits in pg_terminate_backend(pid, timeout) until the backend is gone; 13 has
-   * only pg_terminate_backend(pid), which returns once the signal is sent, so there this step polls
-   * pg_stat_activity for the same wait (the re-check must not count a backend still exiting).
+   * Ends each approved backend that is still a candidate, checked and signalled in one statement,
+   * then waits (at most {@link #TERMINATE_WAIT_MILLIS}) until all of them are gone: the re-check
+   * must not count a backend still exiting. Signalling all first and waiting once keeps the step
+   * short for many sessions (pg_terminate_backend's own timeout, 14+ only, waits per backend).
    */
   @Override
   public Termination terminateIdle(String target, List<IdleBackend> approved, int idleMinutes) {
@@ -141,14 +140,14 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
     TargetConfig config = targets.get(target);
     List<Integer> terminated = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    Map<Integer, OffsetDateTime> exiting = new LinkedHashMap<>();
     try (Connection c = connector.open(config.primary())) {
-      boolean waits = ServerVersion.major(c) >= 14;
       try (PreparedStatement st = c.prepareStatement(
               """
-              select pg_terminate_backend(a.pid%s)
+              select pg_terminate_backend(a.pid)
                 from pg_stat_activity a left join pg_roles r on r.oid = a.usesysid
                where a.pid = ? and a.backend_start = ? and %s
-              """.formatted(waits ? ", " + TERMINATE_WAIT_MILLIS : "", TERMINABLE));
+              """.formatted(TERMINABLE));
           PreparedStatement now = c.prepareStatement(
               "select coalesce(state, 'unknown') from pg_stat_activity where pid = ? and backend_start = ?")) {
         for (IdleBackend b : approved) {
@@ -158,10 +157,8 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
           st.setInt(3, idleMinutes);
           try (ResultSet rs = st.executeQuery()) {
             if (rs.next() && rs.getBoolean(1)) {
-              if (!waits) {
-                awaitGone(now, b.pid(), started);
-              }
               terminated.add(b.pid());
+              exiting.put(b.pid(), started);
               continue;
             }
           }
@@ -173,6 +170,7 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
                 : ": gone already (it ended, or an earlier attempt of this step ended it)"));
           }
         }
+        awaitGone(now, exiting);
       }
     } catch (SQLException e) {
       throw SqlFailures.of(e, target);
@@ -180,22 +178,28 @@ public class ConnectionActivitiesImpl implements ConnectionActivities {
     return new Termination(terminated, skipped);
   }
 
-  /** Polls {@code now} (this pid and backend start in pg_stat_activity) until no row, at most {@link #TERMINATE_WAIT_MILLIS}. */
-  private static void awaitGone(PreparedStatement now, int pid, OffsetDateTime started) throws SQLException {
+  /** Polls {@code now} (pid and backend start in pg_stat_activity) until none is left, at most {@link #TERMINATE_WAIT_MILLIS}. */
+  private static void awaitGone(PreparedStatement now, Map<Integer, OffsetDateTime> backends) throws SQLException {
     long deadline = System.nanoTime() + TERMINATE_WAIT_MILLIS * 1_000_000L;
-    now.setInt(1, pid);
-    now.setObject(2, started);
-    while (System.nanoTime() < deadline) {
-      try (ResultSet rs = now.executeQuery()) {
-        if (!rs.next()) {
-          return;
+    Map<Integer, OffsetDateTime> left = new LinkedHashMap<>(backends);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      for (var it = left.entrySet().iterator(); it.hasNext(); ) {
+        var b = it.next();
+        now.setInt(1, b.getKey());
+        now.setObject(2, b.getValue());
+        try (ResultSet rs = now.executeQuery()) {
+          if (!rs.next()) {
+            it.remove();
+          }
         }
       }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      if (!left.isEmpty()) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

@@ -52,6 +52,39 @@ final class RestoreDatabases {
     }
   }
 
+  /**
+   * Sessions left on either database would block the renames (the applications are scaled down):
+   * each is ended, then awaited, since pg_terminate_backend returns once the signal is sent and a
+   * backend still exiting makes ALTER DATABASE fail. Polled outside a transaction, which would
+   * otherwise see one cached snapshot of pg_stat_activity.
+   */
+  private static void endSessions(Connection admin, String live, String copy) throws SQLException {
+    String others = "from pg_stat_activity where datname in (?, ?) and pid <> pg_backend_pid()";
+    try (PreparedStatement kick = admin.prepareStatement("select count(pg_terminate_backend(pid)) " + others);
+        PreparedStatement left = admin.prepareStatement("select count(*) " + others)) {
+      kick.setString(1, live);
+      kick.setString(2, copy);
+      kick.executeQuery().close();
+      left.setString(1, live);
+      left.setString(2, copy);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        try (ResultSet rs = left.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) == 0) {
+            return;
+          }
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** Live -> preRestore and copy -> live in one transaction; what it did, or that it was done. */
   static String swap(Connection admin, String live, String copy, String preRestore) throws SQLException {
     boolean liveExists = exists(admin, live);
@@ -68,15 +101,9 @@ final class RestoreDatabases {
       throw ApplicationFailure.newNonRetryableFailure(
           preRestore + " already exists; nothing was renamed", "SwapNotPossible");
     }
+    endSessions(admin, live, copy);
     admin.setAutoCommit(false);
     try (Statement st = admin.createStatement()) {
-      // Sessions left on either database would block the renames; the applications are scaled down.
-      try (PreparedStatement kick = admin.prepareStatement(
-          "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname in (?, ?) and pid <> pg_backend_pid()")) {
-        kick.setString(1, live);
-        kick.setString(2, copy);
-        kick.executeQuery().close();
-      }
       if (liveExists) {
         st.execute("alter database " + Identifiers.quote(live) + " rename to " + Identifiers.quote(preRestore));
       }
