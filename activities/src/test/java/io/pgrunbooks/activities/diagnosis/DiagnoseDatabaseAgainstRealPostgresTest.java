@@ -76,8 +76,9 @@ class DiagnoseDatabaseAgainstRealPostgresTest {
         sessions.open("app", "link_users", "idle-app");
       }
       Connection busy = sessions.open("app", "link_users", "busy-app");
+      int busyPid = ClientSessions.pid(busy); // before the connection is busy on another thread
       sessions.startRunning(busy, "select pg_sleep(60)");
-      sessions.awaitActive(ClientSessions.pid(busy));
+      sessions.awaitActive(busyPid);
       // One session holds an exclusive lock on accounts and waits; two others wait for it.
       Connection blocker = sessions.open("app", "link_users", "blocker-app");
       int blockerPid = ClientSessions.pid(blocker);
