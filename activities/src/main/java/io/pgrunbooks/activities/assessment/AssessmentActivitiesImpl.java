@@ -120,7 +120,7 @@ public class AssessmentActivitiesImpl implements AssessmentActivities {
             }
           }
           double percent = max == 0 ? 0 : Math.round(10000.0 * clients / max) / 100.0;
-          return new ConnectionUsage(clients, all, max, reserved, percent, byState);
+          return new ConnectionUsage(all, clients, max, reserved, percent, byState);
         });
   }
 

@@ -142,7 +142,7 @@ class AssessmentAgainstRealPostgresTest {
 
     // The check alone: 35 held + its own = 36 of 40.
     ConnectionUsage usage = activities.checkConnectionUsage("crowded");
-    assertThat(usage.current()).isEqualTo(36);
+    assertThat(usage.clientBackends()).isEqualTo(36);
     assertThat(usage.maxConnections()).isEqualTo(40);
     assertThat(usage.percentUsed()).isEqualTo(90.0);
     assertThat(usage.byState()).containsEntry("idle", 35);

@@ -41,7 +41,7 @@ final class CheckSummaries {
     return line(
         status,
         "%d of %d connections in use (%.2f%%), %d reserved for superusers; by state %s",
-        c.current(),
+        c.clientBackends(),
         c.maxConnections(),
         c.percentUsed(),
         c.superuserReserved(),

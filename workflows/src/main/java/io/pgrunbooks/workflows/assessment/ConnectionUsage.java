@@ -9,7 +9,7 @@ import java.util.Map;
  * @param clientBackends client backends only: what competes for max_connections
  * @param maxConnections the max_connections setting
  * @param superuserReserved superuser_reserved_connections: slots ordinary roles cannot take
- * @param percentUsed 100 * current / max_connections, rounded to 2 places as in the seed
+ * @param percentUsed 100 * clientBackends / max_connections, rounded to 2 places as in the seed
  * @param byState client backends per state (active, idle, idle in transaction, ...)
  */
 public record ConnectionUsage(

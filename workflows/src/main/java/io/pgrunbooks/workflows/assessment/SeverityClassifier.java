@@ -94,7 +94,7 @@ public final class SeverityClassifier {
           String.format(
               Locale.ROOT,
               "%d of max_connections %d in use (%.2f%%)",
-              c.current(),
+              c.clientBackends(),
               c.maxConnections(),
               c.percentUsed());
       if (c.percentUsed() >= t.connectionsCriticalPercent()) {

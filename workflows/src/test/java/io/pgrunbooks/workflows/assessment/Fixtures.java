@@ -27,7 +27,7 @@ final class Fixtures {
 
   static ConnectionUsage connections(int current, int max) {
     return new ConnectionUsage(
-        current, current + 5, max, 3, Math.round(10000.0 * current / max) / 100.0, Map.of("idle", current));
+        current + 5, current, max, 3, Math.round(10000.0 * current / max) / 100.0, Map.of("idle", current));
   }
 
   static LongRunningQueries noSlowQueries() {
