@@ -33,6 +33,10 @@ public final class ApprovalGate {
   private final EscalationActivities escalation =
       Workflow.newActivityStub(EscalationActivities.class, ESCALATION);
   private final List<Gate> gates = new ArrayList<>();
+  private final List<Early> early = new ArrayList<>();
+
+  /** A decision for a gate that had not opened when it arrived. */
+  private record Early(ApprovalDecision decision, boolean approve) {}
 
   private static final class Gate {
     final GateRequest request;
@@ -70,6 +74,10 @@ public final class ApprovalGate {
   public GateOutcome await(GateRequest request) {
     Gate gate = new Gate(request, digest(request.description()), now());
     gates.add(gate);
+    // Decisions sent before this gate opened (a signal may overtake the run): judged now, in order.
+    List<Early> mine = early.stream().filter(e -> e.decision().gateId().equals(request.gateId())).toList();
+    early.removeAll(mine);
+    mine.forEach(e -> decide(e.decision(), e.approve()));
     Workflow.upsertTypedSearchAttributes(RunbookSearchAttributes.AWAITING_APPROVAL.valueSet(true));
     RunProgress.enter(
         "awaiting-approval",
@@ -111,6 +119,10 @@ public final class ApprovalGate {
         gates.stream().filter(g -> g.outcome == null && g.request.gateId().equals(d.gateId())).findFirst().orElse(null);
     String verb = approve ? "approve" : "reject";
     if (gate == null) {
+      if (gates.stream().noneMatch(g -> g.request.gateId().equals(d.gateId()))) {
+        early.add(new Early(d, approve)); // not opened yet: kept for when it opens
+        return;
+      }
       if (!gates.isEmpty()) {
         gates.get(gates.size() - 1).decisions.add(now() + " refused " + verb + " by " + d.person() + ": no open gate '" + d.gateId() + "'");
       }

@@ -85,6 +85,24 @@ class ApprovalGateTest {
     assertThat(result(wf).decidedBy()).isEqualTo("bob");
   }
 
+  /** A signal may overtake the run (e.g. sent with the Temporal CLI as it starts): judged when its gate opens. */
+  @Test
+  void decisionsSentBeforeTheGateOpensAreJudgedWhenItOpens(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf =
+        client.newWorkflowStub(GatedWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());
+    io.temporal.client.BatchRequest batch = client.newSignalWithStartRequest();
+    batch.add(wf::run, "alice", SCALE_DOWN);
+    batch.add(wf::approve, new ApprovalDecision("scale-down", "alice", digest(), "mine", null));
+    client.signalWithStart(batch);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(wf.approvals()).singleElement().satisfies(g -> {
+      assertThat(g.open()).as("the requester's own approval does not count").isTrue();
+      assertThat(g.decisions()).singleElement().asString().contains("refused approve by alice").contains("cannot approve");
+    });
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), null, null));
+    assertThat(result(wf).decidedBy()).isEqualTo("bob");
+  }
+
   @Test
   void anApprovalForAnotherDescriptionIsRefused(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     GatedWorkflow wf = start(client, worker, SCALE_DOWN);
