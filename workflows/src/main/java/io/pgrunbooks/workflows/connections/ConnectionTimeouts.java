@@ -1,8 +1,7 @@
 package io.pgrunbooks.workflows.connections;
 
+import io.pgrunbooks.workflows.common.StepTimeouts;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import java.time.Duration;
 
 /** Timeouts and retries of the connection steps; which failures are final is the activities' call. */
 final class ConnectionTimeouts {
@@ -13,28 +12,11 @@ final class ConnectionTimeouts {
    * deployments: seconds. A server refusing logins (exhaustion itself) is retried: the superuser
    * reserved slots usually still let the worker in.
    */
-  static final ActivityOptions QUICK =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(5)
-                  .build())
-          .build();
+  static final ActivityOptions QUICK = StepTimeouts.QUICK;
 
   /**
    * A server restart: a fast shutdown plus a start, bounded by pg_ctl's own 120 s wait. Retried
    * twice: setting the same value and restarting again is the same step.
    */
-  static final ActivityOptions RESTART =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(5))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(5))
-                  .setMaximumAttempts(3)
-                  .build())
-          .build();
+  static final ActivityOptions RESTART = StepTimeouts.RESTART;
 }

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.crashrecovery;
 
+import io.pgrunbooks.workflows.common.StepTimeouts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -12,16 +13,7 @@ final class CrashRecoveryTimeouts {
    * API reads, pod logs, {@code du} and {@code find} of one directory, deleting a few files:
    * seconds, up to a minute for {@code du} of a large data directory.
    */
-  static final ActivityOptions QUICK =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(3))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(5)
-                  .build())
-          .build();
+  static final ActivityOptions QUICK = StepTimeouts.quick(Duration.ofMinutes(3));
 
   /**
    * A restart: the replacement pod is scheduled, its volume attached and PostgreSQL's crash

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.disk;
 
+import io.pgrunbooks.workflows.common.StepTimeouts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -13,16 +14,7 @@ final class DiskTimeouts {
    * data directory may take a minute or two, hence the 10 minutes. A full disk can make the server
    * refuse work for a moment: retried with backoff.
    */
-  static final ActivityOptions QUICK =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(5)
-                  .build())
-          .build();
+  static final ActivityOptions QUICK = StepTimeouts.quick(Duration.ofMinutes(10));
 
   /**
    * VACUUM (FULL) of the listed tables: as long as the tables are large (hours for a big one), so

@@ -5,6 +5,7 @@ import io.pgrunbooks.workflows.approval.GateRequest;
 import io.pgrunbooks.workflows.approval.GatedRun;
 import io.pgrunbooks.workflows.approval.OnTimeout;
 import io.pgrunbooks.workflows.common.RunProgress;
+import io.pgrunbooks.workflows.common.StepTimeouts;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -19,8 +20,8 @@ public class EnablePgStatStatementsWorkflowImpl extends GatedRun implements Enab
   /** Not an incident: a gate nobody decides on within a day ends the run, nothing changed. */
   static final Duration GATE_TIMEOUT = Duration.ofHours(24);
 
-  private final PreventionActivities quick = Workflow.newActivityStub(PreventionActivities.class, PreventionTimeouts.QUICK);
-  private final PreventionActivities restart = Workflow.newActivityStub(PreventionActivities.class, PreventionTimeouts.RESTART);
+  private final PreventionActivities quick = Workflow.newActivityStub(PreventionActivities.class, StepTimeouts.QUICK);
+  private final PreventionActivities restart = Workflow.newActivityStub(PreventionActivities.class, StepTimeouts.RESTART);
 
   private final List<String> plan = new ArrayList<>();
   private final List<GateOutcome> decisions = new ArrayList<>();

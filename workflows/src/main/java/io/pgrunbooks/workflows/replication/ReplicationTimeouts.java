@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.replication;
 
+import io.pgrunbooks.workflows.common.StepTimeouts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -12,27 +13,10 @@ final class ReplicationTimeouts {
    * Catalog reads on the primary and replicas, TCP connects, a pod delete, pg_wal_replay_resume():
    * seconds each. A replica that is down is a finding of the checks, not a failure.
    */
-  static final ActivityOptions QUICK =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(5)
-                  .build())
-          .build();
+  static final ActivityOptions QUICK = StepTimeouts.QUICK;
 
   /** pg_ctl start waits up to 120 s for the server (crash recovery of a replica may take that). */
-  static final ActivityOptions START =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(5))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(5))
-                  .setMaximumAttempts(3)
-                  .build())
-          .build();
+  static final ActivityOptions START = StepTimeouts.RESTART;
 
   /**
    * pg_basebackup copies the whole cluster: hours for a big one. It heartbeats with its progress

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.slowqueries;
 
+import io.pgrunbooks.workflows.common.StepTimeouts;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -13,16 +14,7 @@ final class SlowQueryTimeouts {
    * the re-check (waits up to 5 s for released sessions): seconds. Retried: every step re-checks
    * before it acts, so a second attempt never stops a backend twice.
    */
-  static final ActivityOptions QUICK =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setBackoffCoefficient(2)
-                  .setMaximumAttempts(5)
-                  .build())
-          .build();
+  static final ActivityOptions QUICK = StepTimeouts.QUICK;
 
   /**
    * VACUUM of a few large tables takes as long as it takes: a heartbeat after each table, so the
