@@ -31,11 +31,4 @@ public final class ScenarioGates {
   public List<GateOutcome> outcomes() {
     return List.copyOf(outcomes);
   }
-
-  /** "gate X rejected by bob: comment; its step and the ones after it were not done" (or timed out). */
-  public static String stopReason(GateOutcome outcome) {
-    return "gate " + outcome.gateId() + " "
-        + ("timeout".equals(outcome.decidedBy()) ? "timed out" : "rejected by " + outcome.decidedBy())
-        + (outcome.comment() == null ? "" : ": " + outcome.comment()) + "; its step and the ones after it were not done";
-  }
 }

@@ -191,7 +191,7 @@ public class ResolveSlowQueriesWorkflowImpl extends GatedRun implements ResolveS
   }
 
   private SlowQueryResult rejected(GateOutcome outcome) {
-    String reason = ScenarioGates.stopReason(outcome);
+    String reason = outcome.refusal();
     RunProgress.enter("rejected", reason);
     return result(SlowQueryStatus.REJECTED, reason);
   }
