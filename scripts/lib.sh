@@ -56,6 +56,8 @@ ensure_packages() {
   command -v psql >/dev/null || missing+=(postgresql-client-15)
   command -v runuser >/dev/null || missing+=(util-linux)
   command -v pgbackrest >/dev/null || missing+=(pgbackrest)
+  # the real Prometheus the backup-failure runbook queries in tests, and promtool for the shipped rules
+  { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 

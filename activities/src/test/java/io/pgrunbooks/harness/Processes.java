@@ -84,6 +84,19 @@ public final class Processes {
     return wrapped;
   }
 
+  /** Stops a process: SIGTERM, then SIGKILL when it has not exited within {@code grace}. */
+  public static void stop(Process process, Duration grace) {
+    process.destroy();
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Sends a signal (STOP, CONT, KILL, TERM) to a process id. */
   public static void signal(long pid, String signal) {
     run(List.of("kill", "-" + signal, Long.toString(pid)), null, Duration.ofSeconds(10));
