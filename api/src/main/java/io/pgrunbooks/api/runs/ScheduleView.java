@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param scheduleId e.g. {@code run-maintenance/demo}
  * @param workflowType the runbook's workflow type
- * @param cron the cron expressions
+ * @param cron the cron expressions, or "every N s" for an interval
  * @param nextRuns the next start times, RFC 3339
  * @param paused whether it is paused
  * @param note who created it
