@@ -7,6 +7,7 @@ import io.pgrunbooks.activities.crypto.KeyIds;
 import io.pgrunbooks.activities.crypto.KeyMaterial;
 import io.pgrunbooks.activities.host.OsCommand;
 import io.pgrunbooks.activities.host.PgCtl;
+import io.pgrunbooks.activities.host.PostmasterOpts;
 import io.pgrunbooks.activities.postgres.ConnectionTarget;
 import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
@@ -237,8 +238,13 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
       return "nothing: the cluster at " + host.dataDirectory() + " already runs (an earlier attempt of this step started it)";
     }
     String log = java.nio.file.Path.of(host.dataDirectory()).resolve("pg-runbooks-restart.log").toString();
-    OsCommand.Result start = OsCommand.run(
-        host.osUser(), PgCtl.command(host, "start", "-w", "-t", "300", "-l", log), Duration.ofMinutes(5), null);
+    // the options it was last started with (port, settings given on the command line), as pg_ctl restart would
+    List<String> command = new ArrayList<>(PgCtl.command(host, "start", "-w", "-t", "300", "-l", log));
+    String options = PostmasterOpts.serverOptions(java.nio.file.Path.of(host.dataDirectory()));
+    if (options != null && !options.isBlank()) {
+      command.addAll(List.of("-o", options));
+    }
+    OsCommand.Result start = OsCommand.run(host.osUser(), command, Duration.ofMinutes(5), null);
     if (!start.ok()) {
       throw ApplicationFailure.newFailure("pg_ctl start of " + host.dataDirectory() + " failed (exit " + start.exitCode()
           + "): " + start.tail(10) + "; see " + log, "PgCtlFailed");
@@ -288,6 +294,10 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     return new BackupRoleCheck(role, true, canLogin, true, null, unreadable, major);
   }
 
+  /**
+   * CREATEDB as well as read access: VerifyBackup's test restore runs as the backup role into a
+   * scratch database it creates and drops, and a backup that cannot be verified is not the end of this runbook.
+   */
   @Override
   public String repairBackupRole(String target) {
     TargetConfig config = targets.get(target);
@@ -311,9 +321,9 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
       }
       String passwordClause = password == null ? "" : " PASSWORD " + literal(c, password);
       try (Statement st = c.createStatement()) {
-        st.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + quoted + " LOGIN" + passwordClause);
+        st.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + quoted + " LOGIN CREATEDB" + passwordClause);
       }
-      done.add((exists ? "reset role " : "created role ") + role + " with LOGIN"
+      done.add((exists ? "reset role " : "created role ") + role + " with LOGIN CREATEDB"
           + (password == null ? "" : " and its password from " + config.backupPasswordRef()));
       int major = c.getMetaData().getDatabaseMajorVersion();
       if (major >= 14) {

@@ -230,6 +230,8 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
     }
     verified = verification.passed();
     checks.add("verification of " + backup.metadataKey() + ": " + (verified ? "passed" : "FAILED"));
+    verification.objects().stream().filter(o -> !o.passed())
+        .forEach(o -> findings.add("verification of " + o.objectKey() + " failed: " + o.problem()));
     if (!verified) {
       return stop(BackupFailureStatus.FAILED, "the new backup " + backup.metadataKey() + " did not verify");
     }
@@ -266,8 +268,8 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
 
   private String roleAction() {
     String grant = role.serverMajor() >= 14 ? "GRANT pg_read_all_data" : "GRANT CONNECT, USAGE and SELECT on every schema of the configured databases";
-    return (role.exists() ? "ALTER ROLE " + role.role() + " LOGIN PASSWORD <from its configured password reference>"
-        : "CREATE ROLE " + role.role() + " LOGIN PASSWORD <from its configured password reference>")
+    return (role.exists() ? "ALTER ROLE " + role.role() + " LOGIN CREATEDB PASSWORD <from its configured password reference>"
+        : "CREATE ROLE " + role.role() + " LOGIN CREATEDB PASSWORD <from its configured password reference>")
         + "; " + grant + " TO " + role.role() + " (the password never appears in history or logs)";
   }
 

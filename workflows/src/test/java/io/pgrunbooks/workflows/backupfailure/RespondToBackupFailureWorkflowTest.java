@@ -153,7 +153,7 @@ class RespondToBackupFailureWorkflowTest {
     RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
 
     GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.ROLE_GATE);
-    assertThat(gate.description()).contains("CREATE ROLE backup LOGIN PASSWORD <from its configured password reference>")
+    assertThat(gate.description()).contains("CREATE ROLE backup LOGIN CREATEDB PASSWORD <from its configured password reference>")
         .contains("GRANT pg_read_all_data TO backup");
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
 
