@@ -5,9 +5,9 @@ import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.HealthAssessment;
 import io.pgrunbooks.workflows.assessment.LogFinding;
 import io.pgrunbooks.workflows.assessment.Scenario;
+import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.FailureMessages;
 import io.pgrunbooks.workflows.common.RunProgress;
-import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.common.ScenarioResult;
 import io.pgrunbooks.workflows.connections.ConnectionRequest;
 import io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow;
@@ -31,7 +31,6 @@ import io.pgrunbooks.workflows.validation.ValidationRequest;
 import io.pgrunbooks.workflows.watch.WatchAfterIncidentWorkflow;
 import io.pgrunbooks.workflows.watch.WatchRequest;
 import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.common.SearchAttributes;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -336,18 +335,9 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
    */
   private ChildWorkflowOptions childOptions(String role, String workflowType) {
     children.put(role, childId(role));
-    return ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(childId(role))
-        .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(RunbookSearchAttributes.RUNBOOK, workflowType)
-            .set(RunbookSearchAttributes.TARGET, request.target())
-            .set(RunbookSearchAttributes.REQUESTED_BY, request.requestedBy())
-            .set(RunbookSearchAttributes.AWAITING_APPROVAL, false)
-            .build())
-        .setStaticSummary(workflowType + " of " + request.target() + " for " + Workflow.getInfo().getWorkflowId()
-            + ", requested by " + request.requestedBy())
-        .build();
+    return ChildRuns.options(childId(role), workflowType, request.target(), request.requestedBy());
   }
+
 
   private static String childId(String role) {
     return Workflow.getInfo().getWorkflowId() + "/" + role;

@@ -1,0 +1,21 @@
+package io.pgrunbooks.workflows.backupfailure;
+
+import java.time.Duration;
+
+/**
+ * Input of {@link RespondToBackupFailureWorkflow}.
+ *
+ * @param target a configured target
+ * @param escalateAfterMinutes escalate when no backup is verified this long after the run started
+ *     (null: 120, the seed's 2 hours; must be positive)
+ * @param dryRun only check and plan: no gate is opened, nothing is changed, no backup is made
+ * @param requestedBy who asked (e.g. alertmanager, a person)
+ */
+public record BackupFailureRequest(String target, Integer escalateAfterMinutes, boolean dryRun, String requestedBy) {
+  /** The seed's "If backup continues to fail after 2 hours". */
+  public static final int DEFAULT_ESCALATE_AFTER_MINUTES = 120;
+
+  public Duration escalateAfter() {
+    return Duration.ofMinutes(escalateAfterMinutes == null ? DEFAULT_ESCALATE_AFTER_MINUTES : escalateAfterMinutes);
+  }
+}

@@ -1,0 +1,24 @@
+package io.pgrunbooks.workflows.backupfailure;
+
+import io.pgrunbooks.workflows.approval.ApprovalSignals;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * Seed 003, "PostgreSQL Backup Failed": alert details, backup job status, database health, classify
+ * the errors, resolve per class (each change behind its gate), then a new backup and its
+ * verification as children; escalates when no backup is verified within 2 hours, and goes on.
+ */
+@WorkflowInterface
+public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
+  String TYPE = "RespondToBackupFailure";
+  /** Scenario 1 (host hosting): pg_ctl start of the stopped cluster. */
+  String START_GATE = "start-database";
+  /** Scenario 2: create or repair the backup role and grant it read access. */
+  String ROLE_GATE = "repair-backup-role";
+  /** The escalation's id in its notice (not a gate: nothing waits for it). */
+  String ESCALATION = "backup-not-verified";
+
+  @WorkflowMethod(name = TYPE)
+  BackupFailureResult respond(BackupFailureRequest request);
+}
