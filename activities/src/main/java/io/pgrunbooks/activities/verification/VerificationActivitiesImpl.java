@@ -198,7 +198,13 @@ public class VerificationActivitiesImpl implements VerificationActivities {
           timings.put("rowCounts", (System.nanoTime() - t) / 1_000_000);
           t = System.nanoTime();
           context.heartbeat("amcheck");
-          RestoreChecks.Amcheck amcheck = RestoreChecks.btreeIndexes(restored);
+          // amcheck is not a trusted extension: the backup role (often no superuser) cannot create
+          // it, so the indexes are checked as the primary endpoint's role, which administers the server.
+          RestoreChecks.Amcheck amcheck;
+          ConnectionTarget checker = ConnectionTarget.of(target.primary(), scratchDatabase, target.primary().user());
+          try (Connection asAdmin = connector.open(checker, secrets.resolve(target.primary().passwordRef()))) {
+            amcheck = RestoreChecks.btreeIndexes(asAdmin);
+          }
           timings.put("amcheck", (System.nanoTime() - t) / 1_000_000);
           String problem =
               !mismatches.isEmpty() ? mismatches.size() + " table(s) differ from the counts taken at backup time"

@@ -91,6 +91,16 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     cluster.close();
   }
 
+  /** The worker's metrics, as Prometheus would scrape them. */
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final long startedAt = java.time.Instant.now().getEpochSecond() - 1;
+
+  /** postgres_backup_last_success_timestamp of link_users (0 before any success). */
+  private double lastSuccess() {
+    var gauge = meters.find("postgres.backup.last.success.timestamp").tag("target", "link").tag("database", "link_users").gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
   @BeforeEach
   void worker() {
     try (var c = cluster.connect("postgres")) {
@@ -123,7 +133,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
         new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
             beans.getBeanProvider(WorkflowClient.class)),
         new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
-        new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(new SimpleMeterRegistry())),
+        new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(meters)),
         new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
         alerts, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
     env.start();
@@ -166,20 +176,15 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     return WorkflowStub.fromTyped(wf).getResult(BackupFailureResult.class);
   }
 
-  /**
-   * The fix worked and the child backup succeeded. The child verification runs too but does NOT pass
-   * with a non-superuser backup role: VerifyBackup restores as the backup role and then runs CREATE
-   * EXTENSION amcheck, which needs a superuser (amcheck is not a trusted extension). That is
-   * VerifyBackup's limitation, not this runbook's: asserted here so a fix there shows up.
-   */
-  private static void assertRepairedAndBackedUp(BackupFailureResult r, FailureClass expected) {
+  /** The fix worked, the child backup succeeded and the child verification passed: a new success in the metrics. */
+  private void assertRepairedAndBackedUp(BackupFailureResult r, FailureClass expected) {
     assertThat(r.classes()).as(r.report()).contains(expected);
     assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");
     assertThat(r.actions()).anySatisfy(a -> assertThat(a).startsWith("backed up 1 database(s)"));
     assertThat(r.key().ok()).isTrue();
     assertThat(r.store().ok()).as(r.store().describe()).isTrue();
-    assertThat(r.status()).isEqualTo(BackupFailureStatus.FAILED);
-    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("permission denied to create extension \"amcheck\""));
+    assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(lastSuccess()).as("postgres_backup_last_success_timestamp moved on").isGreaterThan(startedAt);
   }
 
   @Test

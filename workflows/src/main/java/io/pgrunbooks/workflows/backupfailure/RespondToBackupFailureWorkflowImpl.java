@@ -132,7 +132,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
               "pg_ctl start of the stopped cluster of target " + request.target() + " (host hosting), waiting until it accepts connections",
               request.target(), "backups cannot connect: " + connectivity.describe());
           if (!decision.approved()) {
-            return stop(BackupFailureStatus.REJECTED, ScenarioGates.stopReason(decision));
+            return stop(BackupFailureStatus.REJECTED, decision.refusal());
           }
           RunProgress.enter("start-database", "Starting the cluster of " + request.target());
           actions.add(start.startDatabase(request.target()));
@@ -154,7 +154,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
         if (!request.dryRun()) {
           GateOutcome decision = gates.ask(ROLE_GATE, roleAction(), request.target(), "backups fail: " + role.describe());
           if (!decision.approved()) {
-            return stop(BackupFailureStatus.REJECTED, ScenarioGates.stopReason(decision));
+            return stop(BackupFailureStatus.REJECTED, decision.refusal());
           }
           RunProgress.enter("repair-backup-role", "Repairing role " + role.role());
           actions.add(quick.repairBackupRole(request.target()));
