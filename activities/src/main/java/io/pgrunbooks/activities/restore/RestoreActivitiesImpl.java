@@ -2,6 +2,7 @@ package io.pgrunbooks.activities.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbooks.activities.backup.BackupKeyring;
 import io.pgrunbooks.activities.crypto.KeyMaterial;
 import io.pgrunbooks.activities.postgres.ConnectionTarget;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
@@ -72,11 +73,18 @@ public class RestoreActivitiesImpl implements RestoreActivities {
           object.key() + " is a backup of " + manifest.path("database").asText() + ", not of " + database, "InvalidRestoreRequest");
     }
     int iterations = manifest == null ? config.backup().iterations() : manifest.path("cipher").path("iterations").asInt(config.backup().iterations());
-    KeyMaterial key = RestoreKeys.resolve(secrets, config, keyRef, iterations);
-    BackupKind kind = BackupKind.probe(storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES), key, object.key(), RestoreKeys.reference(config, keyRef));
+    // A backup of this service records its key id: the key is the configured one with that id (after a
+    // rotation, a previous key); a backup from elsewhere is opened with the request's or the current key.
+    String keyId = manifest == null ? null : manifest.path("keyId").asText(null);
+    String ref =
+        keyId == null
+            ? RestoreKeys.reference(config, keyRef)
+            : BackupKeyring.find(secrets, target, config, keyId, keyRef, manifest.path("keyRef").asText(null)).keyRef();
+    KeyMaterial key = RestoreKeys.resolve(secrets, config, ref, iterations);
+    BackupKind kind = BackupKind.probe(storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES), key, object.key(), ref);
     return new FoundBackup(
         store, object.key(), database, object.size(), object.lastModified().toString(), kind.container(), kind.payload(),
-        kind.description(), RestoreKeys.reference(config, keyRef), manifest == null ? null : object.key() + ".manifest.json",
+        kind.description(), ref, manifest == null ? null : object.key() + ".manifest.json",
         manifest == null ? null : manifest.path("sha256").asText(null), manifest == null ? 0 : manifest.path("dumpBytes").asLong(0),
         longs(manifest, "rowCounts"), texts(manifest, "newestCreatedAt"));
   }
