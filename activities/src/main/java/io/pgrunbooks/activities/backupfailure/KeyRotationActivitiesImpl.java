@@ -9,6 +9,7 @@ import io.pgrunbooks.activities.crypto.KeyIds;
 import io.pgrunbooks.activities.crypto.KeyMaterial;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.storage.ObjectStorage;
+import io.pgrunbooks.activities.storage.StoredObject;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.workflows.backupfailure.BackupKeyCheck;
@@ -22,7 +23,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,6 +46,9 @@ import org.springframework.stereotype.Component;
 public class KeyRotationActivitiesImpl implements KeyRotationActivities {
   /** Below this many characters a passphrase is reported as short (a finding, not a failure; the seed sets no minimum). */
   static final int SHORT_PASSPHRASE = 20;
+
+  /** Runs no configured key opens, listed by their metadata key up to this many (all are counted in runsByKeyId). */
+  static final int LISTED_RUNS = 20;
 
   private static final byte[] PROBE = "pg-runbooks key check\n".getBytes(StandardCharsets.UTF_8);
 
@@ -95,13 +104,30 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
       }
     }
 
-    // 4. The latest backup's key id is one of the configured keys' (what a rotation must keep true).
+    // 4. Every backup run in the store, and the latest, has a key id one of the configured keys has
+    //    (what a rotation must keep true).
+    Set<String> configuredIds = new HashSet<>();
+    keyring.forEach(e -> configuredIds.add(e.keyId()));
+    Map<String, Integer> runsByKeyId = new TreeMap<>();
+    List<String> unopenable = new ArrayList<>();
+    backupRunKeyIds(settings, findings).forEach((metadataKey, keyId) -> {
+      runsByKeyId.merge(keyId, 1, Integer::sum);
+      if (!configuredIds.contains(keyId)) {
+        unopenable.add(metadataKey);
+      }
+    });
+    runsByKeyId.forEach((keyId, runs) -> {
+      if (!configuredIds.contains(keyId)) {
+        findings.add(runs + " backup run(s) were made with key id " + keyId + ", which no configured key has: they cannot be restored");
+        toChange.add("add a reference to the passphrase with key id " + keyId + " to " + property + "previous-key-refs");
+      }
+    });
     String latestKeyId = latestBackupKeyId(settings, findings);
     String latestKeyRef =
         latestKeyId == null
             ? null
             : keyring.stream().filter(e -> latestKeyId.equals(e.keyId())).map(BackupKeyEntry::keyRef).findFirst().orElse(null);
-    if (latestKeyId != null && latestKeyRef == null) {
+    if (latestKeyId != null && latestKeyRef == null && !runsByKeyId.containsKey(latestKeyId)) {
       findings.add("the latest backup was made with key id " + latestKeyId + ", which no configured key has: it cannot be restored");
       toChange.add("add a reference to the passphrase with key id " + latestKeyId + " to " + property + "previous-key-refs");
     }
@@ -109,14 +135,12 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
       findings.add("the key was rotated since the latest backup (key id " + latestKeyId + ", now " + current.keyId()
           + "); the old key is kept as " + latestKeyRef + ": take a new backup");
     }
-    boolean healthy = roundTrip && (latestKeyId == null || latestKeyRef != null)
+    boolean healthy = roundTrip && unopenable.isEmpty() && (latestKeyId == null || latestKeyRef != null)
         && keyring.stream().allMatch(e -> e.problem() == null);
-    if (roundTrip && toChange.isEmpty() && !healthy) {
-      toChange.add("see the findings");
-    }
     return new BackupKeyCheck(
         target, current == null ? null : current.keyRef(), passphrase != null, length, roundTrip, keyIdOf(current), keyring,
-        latestKeyId, latestKeyRef, List.copyOf(findings), List.copyOf(toChange), healthy);
+        latestKeyId, latestKeyRef, runsByKeyId, unopenable.stream().limit(LISTED_RUNS).toList(), List.copyOf(findings),
+        List.copyOf(toChange), healthy);
   }
 
   private List<BackupKeyEntry> describe(TargetConfig.BackupSettings settings) {
@@ -157,6 +181,25 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
       findings.add("encryption round trip failed: " + e.getMessage());
     }
     return false;
+  }
+
+  /** The key id of each backup run's metadata.json under {@code <prefix>/manual/}, by its key. */
+  private Map<String, String> backupRunKeyIds(TargetConfig.BackupSettings settings, List<String> findings) {
+    Map<String, String> keyIds = new LinkedHashMap<>();
+    String prefix = settings.prefix() + "/manual/";
+    try {
+      for (StoredObject object : storage.list(settings.store(), prefix)) {
+        if (object.key().endsWith("-metadata.json")) {
+          String keyId = json.readTree(storage.getText(settings.store(), object.key())).path("keyId").asText(null);
+          if (keyId != null) {
+            keyIds.put(object.key(), keyId);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      findings.add("cannot read the backup runs under " + prefix + " to see which keys they need: " + e.getMessage());
+    }
+    return keyIds;
   }
 
   private String latestBackupKeyId(TargetConfig.BackupSettings settings, List<String> findings) {

@@ -177,6 +177,8 @@ class KeyRotationActivitiesImplTest {
     assertThat(broken.roundTrip()).as("the new key itself works").isTrue();
     assertThat(broken.latestBackupKeyId()).isEqualTo(setA.keyId());
     assertThat(broken.latestBackupKeyRef()).isNull();
+    assertThat(broken.runsByKeyId()).containsExactly(Map.entry(setA.keyId(), 1));
+    assertThat(broken.unopenableRuns()).containsExactly(setA.metadataKey());
     assertThat(broken.findings()).anySatisfy(f -> assertThat(f).contains(setA.keyId()).contains("cannot be restored"));
     assertThat(broken.toChange()).anySatisfy(f -> assertThat(f).contains("pgrunbooks.targets.link.backup.previous-key-refs").contains(setA.keyId()));
     ApplicationFailure noKey = failureOf(() -> forgotten.verification.verifyObject(setA, setA.objects().get(0), "pgrb_verify_rot_0"));
@@ -200,6 +202,8 @@ class KeyRotationActivitiesImplTest {
     assertThat(rotated.healthy()).as(rotated.findings().toString()).isTrue();
     assertThat(rotated.keyId()).isEqualTo(KeyIds.ofPassphrase(KEY_B));
     assertThat(rotated.latestBackupKeyRef()).isEqualTo("file:" + old);
+    assertThat(rotated.unopenableRuns()).isEmpty();
+    assertThat(rotated.findings()).singleElement().asString().contains("rotated since the latest backup").contains("take a new backup");
     assertThat(rotated.keyring()).extracting(e -> e.role() + " " + e.keyRef() + " " + e.keyId())
         .containsExactly(
             "current file:" + current + " " + KeyIds.ofPassphrase(KEY_B),
@@ -228,6 +232,9 @@ class KeyRotationActivitiesImplTest {
     assertThat(afterBackup.healthy()).isTrue();
     assertThat(afterBackup.latestBackupKeyId()).isEqualTo(KeyIds.ofPassphrase(KEY_B));
     assertThat(afterBackup.findings()).isEmpty();
+    assertThat(afterBackup.runsByKeyId())
+        .containsOnly(Map.entry(KeyIds.ofPassphrase(KEY_A), 1), Map.entry(KeyIds.ofPassphrase(KEY_B), 1));
+    assertThat(afterBackup.unopenableRuns()).isEmpty();
     assertThat(afterBackup.toChange()).isEmpty();
   }
 

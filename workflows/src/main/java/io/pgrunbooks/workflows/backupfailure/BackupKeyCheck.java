@@ -1,6 +1,7 @@
 package io.pgrunbooks.workflows.backupfailure;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The encryption key of a target's backups, checked (step 5, the encryption class: the seed's
@@ -17,10 +18,14 @@ import java.util.List;
  * @param keyring every configured reference, current first, then backup.previous-key-refs
  * @param latestBackupKeyId the key id the latest backup's metadata.json records; null when there is no backup yet
  * @param latestBackupKeyRef the configured reference whose key id is {@code latestBackupKeyId}; null when none is
+ * @param runsByKeyId every backup run in the store ({@code <prefix>/manual/*-metadata.json}) counted by the key id
+ *     it records: after a rotation, each of these ids must be a configured key's
+ * @param unopenableRuns metadata keys of runs whose key id no configured key has (the first 20)
  * @param findings what is wrong, one line each, for a person; empty when nothing is
  * @param toChange what a person must change in configuration or secrets to repair it (a rotation is
  *     configuration: a new secret and the old reference kept as previous); empty when nothing
- * @param healthy the current key encrypts and decrypts, and the latest backup can be opened
+ * @param healthy the current key encrypts and decrypts, every configured key resolves, and every backup run in
+ *     the store (and the latest) can be opened
  */
 public record BackupKeyCheck(
     String target,
@@ -32,6 +37,8 @@ public record BackupKeyCheck(
     List<BackupKeyEntry> keyring,
     String latestBackupKeyId,
     String latestBackupKeyRef,
+    Map<String, Integer> runsByKeyId,
+    List<String> unopenableRuns,
     List<String> findings,
     List<String> toChange,
     boolean healthy) {}
