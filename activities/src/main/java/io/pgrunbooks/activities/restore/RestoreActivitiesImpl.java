@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -74,19 +76,41 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     }
     int iterations = manifest == null ? config.backup().iterations() : manifest.path("cipher").path("iterations").asInt(config.backup().iterations());
     // A backup of this service records its key id: the key is the configured one with that id (after a
-    // rotation, a previous key); a backup from elsewhere is opened with the request's or the current key.
+    // rotation, a previous key). A backup from elsewhere records none: the request's key, else each
+    // configured key in turn (current, then previous) until one opens it.
     String keyId = manifest == null ? null : manifest.path("keyId").asText(null);
-    String ref =
-        keyId == null
-            ? RestoreKeys.reference(config, keyRef)
-            : BackupKeyring.find(secrets, target, config, keyId, keyRef, manifest.path("keyRef").asText(null)).keyRef();
-    KeyMaterial key = RestoreKeys.resolve(secrets, config, ref, iterations);
-    BackupKind kind = BackupKind.probe(storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES), key, object.key(), ref);
-    return new FoundBackup(
-        store, object.key(), database, object.size(), object.lastModified().toString(), kind.container(), kind.payload(),
-        kind.description(), ref, manifest == null ? null : object.key() + ".manifest.json",
-        manifest == null ? null : manifest.path("sha256").asText(null), manifest == null ? 0 : manifest.path("dumpBytes").asLong(0),
-        longs(manifest, "rowCounts"), texts(manifest, "newestCreatedAt"));
+    List<String> refs;
+    if (keyId != null) {
+      refs = List.of(BackupKeyring.find(secrets, target, config, keyId, keyRef, manifest.path("keyRef").asText(null)).keyRef());
+    } else if ((keyRef != null && !keyRef.isBlank()) || BackupKeyring.configured(config.backup()).isEmpty()) {
+      refs = List.of(RestoreKeys.reference(config, keyRef));
+    } else {
+      refs = BackupKeyring.configured(config.backup());
+    }
+    byte[] head = storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES);
+    List<String> tried = new ArrayList<>();
+    for (String ref : refs) {
+      BackupKind kind;
+      try {
+        kind = BackupKind.probe(head, RestoreKeys.resolve(secrets, config, ref, iterations), object.key(), ref);
+      } catch (ApplicationFailure e) {
+        boolean next = "WrongKey".equals(e.getType()) || SecretResolver.UNRESOLVABLE_SECRET.equals(e.getType());
+        if (refs.size() == 1 || !next) {
+          throw e;
+        }
+        tried.add(ref + ("WrongKey".equals(e.getType()) ? " (does not open it)" : " (does not resolve)"));
+        continue;
+      }
+      return new FoundBackup(
+          store, object.key(), database, object.size(), object.lastModified().toString(), kind.container(), kind.payload(),
+          kind.description(), ref, manifest == null ? null : object.key() + ".manifest.json",
+          manifest == null ? null : manifest.path("sha256").asText(null), manifest == null ? 0 : manifest.path("dumpBytes").asLong(0),
+          longs(manifest, "rowCounts"), texts(manifest, "newestCreatedAt"));
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        "no configured key opens " + object.key() + " (it records no key id); tried " + String.join(", ", tried)
+            + ": give the keyRef that does, or add it to pgrunbooks.targets." + target + ".backup.previous-key-refs",
+        "WrongKey");
   }
 
   @Override

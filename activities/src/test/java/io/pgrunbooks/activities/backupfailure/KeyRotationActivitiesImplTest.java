@@ -227,6 +227,21 @@ class KeyRotationActivitiesImplTest {
     assertThat(b.restoredRows(setB, "20261129_120002")).isEqualTo(1500);
     assertThat(count("link_chat")).isEqualTo(1501);
 
+    // A backup that records no key id (no manifest beside it, as one made elsewhere): each configured key is
+    // tried, current first; the previous one opens it.
+    String foreign = prefix + "/elsewhere/link_chat.sql.enc";
+    stores.storage.copy(TestStores.GOOD, setA.objects().get(0).objectKey(), foreign);
+    FoundBackup foundForeign = b.restore.findBackup(TARGET, "link_chat", foreign, null);
+    assertThat(foundForeign.manifestKey()).isNull();
+    assertThat(foundForeign.keyRef()).isEqualTo("file:" + old);
+    String copy = RestoreNames.restored("link_chat", "20261129_120003");
+    copies.add(copy);
+    b.restore.restoreInto(TARGET, foundForeign, new RestoreMethod(RestoreMode.STREAMED, 1, "test"), copy);
+    assertThat(count(copy)).isEqualTo(1000);
+    ApplicationFailure wrongKey = failureOf(() -> forgotten.restore.findBackup(TARGET, "link_chat", foreign, null));
+    assertThat(wrongKey.getType()).isEqualTo("WrongKey");
+    assertThat(wrongKey.isNonRetryable()).isTrue();
+
     // Once the latest backup is made with the new key, the check says nothing is left to change.
     BackupKeyCheck afterBackup = b.keys.checkBackupKey(TARGET);
     assertThat(afterBackup.healthy()).isTrue();
