@@ -55,7 +55,7 @@ public final class BackupWorkerMain {
             new HostPlacement(BenchStore.required("bench.pg.data"), BenchStore.required("bench.pg.bin"), "postgres"),
             null,
             new BackupSettings(BenchStore.NAME, "postgres-backups", BenchStore.required("bench.key-ref"), format,
-                1, null, null, null, null, null));
+                1, null, null, null, null, null, null));
     TargetRegistry targets = new TargetRegistry(new TargetsProperties(Map.of(TARGET, target)));
 
     long preload = ProcSelf.storageWriteBytes();

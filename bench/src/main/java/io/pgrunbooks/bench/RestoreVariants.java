@@ -109,7 +109,7 @@ final class RestoreVariants implements AutoCloseable {
             new HostPlacement(cluster.dataDirectory().toString(), cluster.binDirectory().toString(), "postgres"),
             null,
             new BackupSettings(BenchStore.NAME, "postgres-backups", "file:" + keyFile, BackupFormat.COMPATIBLE,
-                1, ITERATIONS, null, null, null, null),
+                1, ITERATIONS, null, null, null, null, null),
             new RestoreSettings(List.of(), null, staging.toString(), null, 2, null),
             null,
             null);

@@ -2,6 +2,7 @@ package io.pgrunbooks.activities.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbooks.activities.backup.BackupKeyring;
 import io.pgrunbooks.activities.crypto.KeyMaterial;
 import io.pgrunbooks.activities.postgres.ConnectionTarget;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
@@ -25,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -72,13 +75,42 @@ public class RestoreActivitiesImpl implements RestoreActivities {
           object.key() + " is a backup of " + manifest.path("database").asText() + ", not of " + database, "InvalidRestoreRequest");
     }
     int iterations = manifest == null ? config.backup().iterations() : manifest.path("cipher").path("iterations").asInt(config.backup().iterations());
-    KeyMaterial key = RestoreKeys.resolve(secrets, config, keyRef, iterations);
-    BackupKind kind = BackupKind.probe(storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES), key, object.key(), RestoreKeys.reference(config, keyRef));
-    return new FoundBackup(
-        store, object.key(), database, object.size(), object.lastModified().toString(), kind.container(), kind.payload(),
-        kind.description(), RestoreKeys.reference(config, keyRef), manifest == null ? null : object.key() + ".manifest.json",
-        manifest == null ? null : manifest.path("sha256").asText(null), manifest == null ? 0 : manifest.path("dumpBytes").asLong(0),
-        longs(manifest, "rowCounts"), texts(manifest, "newestCreatedAt"));
+    // A backup of this service records its key id: the key is the configured one with that id (after a
+    // rotation, a previous key). A backup from elsewhere records none: the request's key, else each
+    // configured key in turn (current, then previous) until one opens it.
+    String keyId = manifest == null ? null : manifest.path("keyId").asText(null);
+    List<String> refs;
+    if (keyId != null) {
+      refs = List.of(BackupKeyring.find(secrets, target, config, keyId, keyRef, manifest.path("keyRef").asText(null)).keyRef());
+    } else if ((keyRef != null && !keyRef.isBlank()) || BackupKeyring.configured(config.backup()).isEmpty()) {
+      refs = List.of(RestoreKeys.reference(config, keyRef));
+    } else {
+      refs = BackupKeyring.configured(config.backup());
+    }
+    byte[] head = storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES);
+    List<String> tried = new ArrayList<>();
+    for (String ref : refs) {
+      BackupKind kind;
+      try {
+        kind = BackupKind.probe(head, RestoreKeys.resolve(secrets, config, ref, iterations), object.key(), ref);
+      } catch (ApplicationFailure e) {
+        boolean next = "WrongKey".equals(e.getType()) || SecretResolver.UNRESOLVABLE_SECRET.equals(e.getType());
+        if (refs.size() == 1 || !next) {
+          throw e;
+        }
+        tried.add(ref + ("WrongKey".equals(e.getType()) ? " (does not open it)" : " (does not resolve)"));
+        continue;
+      }
+      return new FoundBackup(
+          store, object.key(), database, object.size(), object.lastModified().toString(), kind.container(), kind.payload(),
+          kind.description(), ref, manifest == null ? null : object.key() + ".manifest.json",
+          manifest == null ? null : manifest.path("sha256").asText(null), manifest == null ? 0 : manifest.path("dumpBytes").asLong(0),
+          longs(manifest, "rowCounts"), texts(manifest, "newestCreatedAt"));
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        "no configured key opens " + object.key() + " (it records no key id); tried " + String.join(", ", tried)
+            + ": give the keyRef that does, or add it to pgrunbooks.targets." + target + ".backup.previous-key-refs",
+        "WrongKey");
   }
 
   @Override

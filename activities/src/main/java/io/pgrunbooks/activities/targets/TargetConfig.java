@@ -135,6 +135,9 @@ public record TargetConfig(
    * @param passwordRef its password (default: the primary endpoint's)
    * @param binDirectory where pg_dump and pg_restore are (default: the newest under
    *     /usr/lib/postgresql); they must be at least the server's major version
+   * @param previousKeyRefs references to the passphrases of earlier keys (default none): after a
+   *     key rotation, the backups made before it are opened with the one whose key id they record
+   *     (see {@link io.pgrunbooks.activities.backup.BackupKeyring})
    */
   public record BackupSettings(
       String store,
@@ -146,14 +149,22 @@ public record TargetConfig(
       String storageClass,
       String user,
       String passwordRef,
-      String binDirectory) {
+      String binDirectory,
+      List<String> previousKeyRefs) {
 
     public BackupSettings {
+      previousKeyRefs = previousKeyRefs == null ? List.of() : List.copyOf(previousKeyRefs);
       prefix = prefix == null || prefix.isBlank() ? "postgres-backups" : prefix;
       format = format == null ? io.pgrunbooks.workflows.backup.BackupFormat.COMPATIBLE : format;
       parallelism = parallelism == null || parallelism < 1 ? 2 : parallelism;
       iterations = iterations == null || iterations < 1 ? 100_000 : iterations;
       storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD_IA" : storageClass;
+    }
+
+    /** The same settings after a rotation: {@code keyRef} is the new key, the old ones become previous. */
+    public BackupSettings rotatedTo(String newKeyRef, List<String> previous) {
+      return new BackupSettings(
+          store, prefix, newKeyRef, format, parallelism, iterations, storageClass, user, passwordRef, binDirectory, previous);
     }
   }
 

@@ -3,10 +3,10 @@ package io.pgrunbooks.activities.verification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pgrunbooks.activities.backup.BackupKeyring;
 import io.pgrunbooks.activities.crypto.DecryptedStream;
 import io.pgrunbooks.activities.crypto.DecryptionException;
 import io.pgrunbooks.activities.crypto.EncryptedBackups;
-import io.pgrunbooks.activities.crypto.KeyIds;
 import io.pgrunbooks.activities.crypto.KeyMaterial;
 import io.pgrunbooks.activities.crypto.PayloadFormat;
 import io.pgrunbooks.activities.crypto.ZstdStreams;
@@ -98,12 +98,9 @@ public class VerificationActivitiesImpl implements VerificationActivities {
   public ObjectVerification verifyObject(BackupSet set, BackupObject object, String scratchDatabase) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     TargetConfig target = targets.get(set.target());
-    String passphrase = secrets.resolve(set.keyRef());
-    if (passphrase == null || !KeyIds.ofPassphrase(passphrase).equals(set.keyId())) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the key behind '" + set.keyRef() + "' is not the one this backup was made with (key id " + set.keyId()
-              + "): point keyRef at the old key", "KeyChanged");
-    }
+    // The passphrase with the key id the backup recorded: the set's reference (the request's keyRef or
+    // the one the run used), else the target's current or previous keys (after a rotation).
+    String passphrase = BackupKeyring.find(secrets, set.target(), target, set.keyId(), set.keyRef()).passphrase();
     Map<String, Long> timings = new LinkedHashMap<>();
     long t = System.nanoTime();
     JsonNode manifest = readJson(set.store(), object.manifestKey());
@@ -249,7 +246,7 @@ public class VerificationActivitiesImpl implements VerificationActivities {
     byte[] buffer = new byte[64 * 1024];
     long fed = 0;
     long lastBeat = System.nanoTime();
-    try (stdin) {
+    try {
       int n;
       while ((n = dump.read(buffer)) >= 0) {
         try {
@@ -263,6 +260,13 @@ public class VerificationActivitiesImpl implements VerificationActivities {
           context.heartbeat("fed " + fed + " bytes");
           lastBeat = System.nanoTime();
         }
+      }
+    } finally {
+      try {
+        stdin.close();
+      } catch (IOException brokenPipe) {
+        // pg_restore --list stopped reading after the table of contents and exited before the
+        // buffered rest was flushed (a small dump); its exit status says whether that was an error
       }
     }
   }

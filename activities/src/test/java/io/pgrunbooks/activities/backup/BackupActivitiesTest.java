@@ -90,7 +90,7 @@ class BackupActivitiesTest {
     return HostTargets.of(
         db,
         List.of("link_users", AWKWARD),
-        new BackupSettings(store, "postgres-backups", "file:" + keyFile, null, 2, null, null, null, null, null));
+        new BackupSettings(store, "postgres-backups", "file:" + keyFile, null, 2, null, null, null, null, null, null));
   }
 
   @BeforeEach

@@ -72,7 +72,7 @@ class BackupRunFailuresTest {
   }
 
   private static BackupSettings backup(String store) {
-    return new BackupSettings(store, "failures-" + store, "file:" + keyFile, null, 2, null, null, null, null, null);
+    return new BackupSettings(store, "failures-" + store, "file:" + keyFile, null, 2, null, null, null, null, null, null);
   }
 
   @BeforeEach

@@ -128,7 +128,7 @@ class RestoreFromBackupTest {
             .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector().endSpec()
             .build()).create());
     TargetConfig host = HostTargets.of(cluster, List.of("link_users", "link_chat"),
-        new TargetConfig.BackupSettings(TestStores.GOOD, prefix, "file:" + keyFile, null, 2, 1000, null, null, null, null));
+        new TargetConfig.BackupSettings(TestStores.GOOD, prefix, "file:" + keyFile, null, 2, 1000, null, null, null, null, null));
     TargetConfig target = new TargetConfig(
         host.hosting(), host.primary(), List.of(), host.databases(), List.of("api-gateway", "user-svc", "chat-svc"),
         new TargetConfig.KubernetesPlacement(NS, null, null, null, null, null), host.host(), null, host.backup(),

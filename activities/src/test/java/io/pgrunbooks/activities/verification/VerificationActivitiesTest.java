@@ -78,7 +78,7 @@ class VerificationActivitiesTest {
                     HostTargets.of(
                         cluster,
                         List.of("link_chat", "Mixed Case"),
-                        new BackupSettings(TestStores.GOOD, "verify-" + System.nanoTime(), "file:" + keyFile, null, 2, null, null, null, null, null)))));
+                        new BackupSettings(TestStores.GOOD, "verify-" + System.nanoTime(), "file:" + keyFile, null, 2, null, null, null, null, null, null)))));
     SecretResolver secrets = new SecretResolver(() -> null);
     PostgresConnector connector = new PostgresConnector(secrets);
     env = TestActivityEnvironment.newInstance();

@@ -3,6 +3,7 @@ package io.pgrunbooks.api.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgrunbooks.api.ApiApplication;
 import io.pgrunbooks.harness.Http;
 import io.pgrunbooks.harness.JavaProcess;
@@ -20,7 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A worker SIGKILLed while a large database's backup is being uploaded: the dump restarts on a new
- * worker, the object is complete (same key), no partial upload is left, and it verifies.
+ * worker, the object is complete (same key), no partial upload is left, the run lists exactly one
+ * object for the database (in its metadata.json and in the store), and it verifies.
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BackupWorkerCrashTest {
@@ -85,6 +87,24 @@ class BackupWorkerCrashTest {
       // No incomplete multipart upload is left in the store.
       try (Stream<Path> files = Files.walk(S3ProxyServer.shared().dataDirectory())) {
         assertThat(files.map(Path::getFileName).map(Path::toString).filter(n -> n.startsWith(".mpus-"))).isEmpty();
+      }
+
+      // Exactly one object per database: in the run's metadata.json and in the store's listing of the run.
+      String metadataKey = result.get("metadataKey").asText();
+      Path bucket = S3ProxyServer.shared().dataDirectory().resolve(S3ProxyServer.shared().bucket());
+      JsonNode metadata = new ObjectMapper().readTree(bucket.resolve(metadataKey).toFile());
+      assertThat(metadata.path("databases")).as(metadata.toString()).hasSize(1);
+      String objectKey = metadata.path("databases").path(0).path("objectKey").asText();
+      assertThat(metadata.path("databases").path(0).path("database").asText()).isEqualTo("link_big");
+      assertThat(objectKey).isEqualTo(big.get("objectKey").asText());
+      String runPrefix = metadataKey.substring(0, metadataKey.length() - "metadata.json".length());
+      try (Stream<Path> files = Files.walk(bucket)) {
+        assertThat(
+                files.filter(Files::isRegularFile)
+                    .map(f -> bucket.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .filter(k -> k.startsWith(runPrefix) && !k.endsWith(".json")))
+            .as("the run's backup objects in the store")
+            .containsExactly(objectKey);
       }
 
       Http.Response verify =
