@@ -193,7 +193,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   }
 
   @Override
-  public ConnectivityCheck checkConnectivity(String target) {
+  public ConnectivityCheck checkDatabaseConnectivity(String target) {
     TargetConfig config = targets.get(target);
     ConnectionTarget where = ConnectionTarget.of(config.primary(), "postgres", config.primary().user());
     String endpoint = where.host() + ":" + where.port();
@@ -227,7 +227,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   }
 
   @Override
-  public String startDatabase(String target) {
+  public String startStoppedDatabase(String target) {
     TargetConfig config = targets.get(target);
     if (config.hosting() != Hosting.HOST || config.host() == null) {
       throw ApplicationFailure.newNonRetryableFailure(

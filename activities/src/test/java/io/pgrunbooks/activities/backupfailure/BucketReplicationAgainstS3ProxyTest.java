@@ -42,7 +42,7 @@ class BucketReplicationAgainstS3ProxyTest {
         Hosting.HOST,
         new Endpoint("jdbc:postgresql://127.0.0.1:1/postgres", "postgres", null),
         List.of(), List.of(), List.of(), null, null, null,
-        store == null ? null : new BackupSettings(store, null, null, null, null, null, null, null, null, null));
+        store == null ? null : new BackupSettings(store, null, null, null, null, null, null, null, null, null, null));
   }
 
   @Test

@@ -113,7 +113,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     TargetConfig plain = HostTargets.of(cluster, List.of("link_users"));
     TargetConfig target = new TargetConfig(plain.hosting(), plain.primary(), List.of(), List.of("link_users"), List.of(), null,
         plain.host(), null, new BackupSettings(TestStores.GOOD, "bf-" + System.nanoTime(), "file:" + keyFile, null, 1, null, null,
-            ROLE, "file:" + rolePassword, null));
+            ROLE, "file:" + rolePassword, null, null));
     TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target)));
     SecretResolver secrets = new SecretResolver(() -> null);
     PostgresConnector connector = new PostgresConnector(secrets);

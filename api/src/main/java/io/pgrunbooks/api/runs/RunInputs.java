@@ -6,6 +6,7 @@ import io.pgrunbooks.workflows.assessment.Scenario;
 import io.pgrunbooks.workflows.backup.BackupFormat;
 import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.VerifyRequest;
+import io.pgrunbooks.workflows.backupfailure.BackupFailureRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
 import io.pgrunbooks.workflows.connections.ConnectionRequest;
@@ -153,6 +154,10 @@ final class RunInputs {
       return new DiskRequest(request.target(), request.logRetentionDays(), request.maintenanceWindow(), request.expandTo(),
           request.dropInactiveSlots(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
     }
+    if (runbook.equals(RunbookCatalog.RESPOND_TO_BACKUP_FAILURE)) {
+      range("escalateAfterMinutes", request.escalateAfterMinutes(), 1, 7 * 24 * 60);
+      return new BackupFailureRequest(request.target(), request.escalateAfterMinutes(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+    }
     if (runbook.equals(RunbookCatalog.RESPOND_TO_DATABASE_FAILURE)) {
       if (request.hours() != null && (request.hours() < 0 || request.hours() > 72)) {
         throw new BadRequest("'hours' must be between 0 (no post-incident watch) and 72 (default 4, the seed's)");
@@ -194,7 +199,7 @@ final class RunInputs {
         || request.maxLagBytes() != null || request.recheckMinutes() != null || request.sampleSeconds() != null
         || request.logRetentionDays() != null || request.maintenanceWindow() != null || request.expandTo() != null
         || request.dropInactiveSlots() != null || request.restoreDatabase() != null || request.minutes() != null
-        || request.seconds() != null) {
+        || request.seconds() != null || request.escalateAfterMinutes() != null) {
       throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
     }
   }

@@ -41,6 +41,7 @@ import java.util.List;
  * @param restoreDatabase recover-crashed-pod: restore this database from its newest backup, after approval (default: none)
  * @param minutes resolve-slow-queries: statements running longer than this are slow (default 5, the seed's)
  * @param seconds resolve-slow-queries: the same in seconds, instead of minutes
+ * @param escalateAfterMinutes respond-to-backup-failure: escalate when no verified backup within this (default 120)
  */
 public record StartRunRequest(
     String runbook,
@@ -75,4 +76,5 @@ public record StartRunRequest(
     Boolean dropInactiveSlots,
     String restoreDatabase,
     Integer minutes,
-    Integer seconds) {}
+    Integer seconds,
+    Integer escalateAfterMinutes) {}

@@ -17,13 +17,13 @@ public interface BackupFailureActivities {
   BackupJobStatus readBackupJobStatus(String target);
 
   /** Scenario 1: pg_ctl status (host), listen_addresses, a TCP connect and SELECT 1 from the worker. */
-  ConnectivityCheck checkConnectivity(String target);
+  ConnectivityCheck checkDatabaseConnectivity(String target);
 
   /**
    * Scenario 1's fix on host hosting: {@code pg_ctl start} of a stopped cluster (nothing when it
    * runs: idempotent). Returns what was done. Kubernetes hosting: not applicable (non-retryable).
    */
-  String startDatabase(String target);
+  String startStoppedDatabase(String target);
 
   /** Scenario 2: does the backup role exist, can it log in with its password, can it read every table. */
   BackupRoleCheck checkBackupRole(String target);

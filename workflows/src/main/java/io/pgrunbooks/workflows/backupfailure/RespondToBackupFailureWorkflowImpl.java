@@ -122,7 +122,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
     // 5. Resolution steps; every check runs whatever the classes, as the seed's investigation does.
     // Scenario 1: database connection issues.
     RunProgress.enter("connectivity", "Checking TCP and SELECT 1 from the worker");
-    connectivity = quick.checkConnectivity(request.target());
+    connectivity = quick.checkDatabaseConnectivity(request.target());
     if (!connectivity.ok()) {
       classes.add(FailureClass.CONNECTIVITY);
       if (Boolean.FALSE.equals(connectivity.serverRunning())) {
@@ -135,8 +135,8 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
             return stop(BackupFailureStatus.REJECTED, decision.refusal());
           }
           RunProgress.enter("start-database", "Starting the cluster of " + request.target());
-          actions.add(start.startDatabase(request.target()));
-          connectivity = quick.checkConnectivity(request.target());
+          actions.add(start.startStoppedDatabase(request.target()));
+          connectivity = quick.checkDatabaseConnectivity(request.target());
           checks.add("after starting the cluster: " + connectivity.describe());
         }
       } else {

@@ -184,10 +184,24 @@ public final class RunbookCatalog {
           "Database Failures Response (whole)",
           List.of("via the scenario's child run"));
 
+  public static final RunbookDescriptor RESPOND_TO_BACKUP_FAILURE =
+      new RunbookDescriptor(
+          "respond-to-backup-failure",
+          io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.TYPE,
+          "The backup-failure runbook: the alert's metrics, recent backup runs and their errors, database health,"
+              + " the failure classified (connectivity, authentication, storage, S3, encryption); then, each after"
+              + " approval, the cluster started or the backup role repaired; a backup and its verification as"
+              + " children; escalation when no verified backup within 2 hours; a report",
+          "PostgreSQL Backup Failed (whole)",
+          List.of(
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.START_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.ROLE_GATE));
+
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, DIAGNOSE_DATABASE, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
           RECOVER_TO_POINT_IN_TIME, RELIEVE_CONNECTION_EXHAUSTION, VALIDATE_RECOVERY, RUN_MAINTENANCE, WATCH_AFTER_INCIDENT,
-          ENABLE_PG_STAT_STATEMENTS, RECOVER_CRASHED_POD, REPAIR_REPLICATION_LAG, RESOLVE_SLOW_QUERIES, RECLAIM_DISK_SPACE, RESPOND_TO_DATABASE_FAILURE);
+          ENABLE_PG_STAT_STATEMENTS, RECOVER_CRASHED_POD, REPAIR_REPLICATION_LAG, RESOLVE_SLOW_QUERIES, RECLAIM_DISK_SPACE, RESPOND_TO_DATABASE_FAILURE,
+          RESPOND_TO_BACKUP_FAILURE);
 
   public static Optional<RunbookDescriptor> find(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();

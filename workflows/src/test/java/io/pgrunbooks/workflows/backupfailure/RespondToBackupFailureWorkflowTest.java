@@ -71,11 +71,11 @@ class RespondToBackupFailureWorkflowTest {
         null, List.of()));
     when(assessment.checkReadiness("link")).thenReturn(new Readiness(ReadinessState.ACCEPTING, "127.0.0.1:5432", null, null, 3));
     when(assessment.checkDiskUsage("link")).thenReturn(new StorageUsage("/var/lib/postgresql/data", 100, 40, 60, 40.0));
-    when(steps.checkConnectivity("link")).thenReturn(UP);
+    when(steps.checkDatabaseConnectivity("link")).thenReturn(UP);
     when(steps.checkBackupRole("link")).thenReturn(ROLE_OK);
     when(steps.checkEncryptionKey("link")).thenReturn(KEY_OK);
     when(steps.probeObjectStore("link")).thenReturn(STORE_OK);
-    when(steps.startDatabase("link")).thenReturn("pg_ctl start of the cluster at /data");
+    when(steps.startStoppedDatabase("link")).thenReturn("pg_ctl start of the cluster at /data");
     when(steps.repairBackupRole("link")).thenReturn("created role backup; granted pg_read_all_data");
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/r.md");
     worker.registerActivitiesImplementations(steps, alerts, assessment, escalation, reports);
@@ -104,12 +104,12 @@ class RespondToBackupFailureWorkflowTest {
   @Test
   void aStoppedClusterIsStartedAfterApprovalThenBackedUpAndVerified(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, new BackupError("temporal:backup-1", "DatabaseUnreachable", "Connection to 127.0.0.1:5432 refused"));
-    when(steps.checkConnectivity("link")).thenReturn(STOPPED, UP);
+    when(steps.checkDatabaseConnectivity("link")).thenReturn(STOPPED, UP);
     RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
 
     GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.START_GATE);
     assertThat(gate.description()).contains("pg_ctl start");
-    verify(steps, never()).startDatabase(any());
+    verify(steps, never()).startStoppedDatabase(any());
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "go", null));
 
     BackupFailureResult r = result(wf);
@@ -124,7 +124,7 @@ class RespondToBackupFailureWorkflowTest {
     assertThat(r.decisions()).extracting(d -> d.decidedBy()).containsExactly("bob");
     assertThat(r.report()).contains("**CONNECTIVITY**").contains("start-database: approved by bob").contains(FakeBackupChildren.METADATA + " (run bf-1-backup), verified");
     assertThat(r.reportUri()).isEqualTo("s3://reports/r.md");
-    verify(steps, times(1)).startDatabase("link");
+    verify(steps, times(1)).startStoppedDatabase("link");
     verify(reports).storeIncidentReport("bf-1", r.report());
     verify(escalation, never()).escalate(any());
   }
@@ -132,7 +132,7 @@ class RespondToBackupFailureWorkflowTest {
   @Test
   void aRejectedStartEndsTheRunCleanlyWithTheReason(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, new BackupError("temporal:backup-1", "DatabaseUnreachable", "refused"));
-    when(steps.checkConnectivity("link")).thenReturn(STOPPED);
+    when(steps.checkDatabaseConnectivity("link")).thenReturn(STOPPED);
     RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
     GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.START_GATE);
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "maintenance window at 23:00", null));
@@ -142,7 +142,7 @@ class RespondToBackupFailureWorkflowTest {
     assertThat(r.reason()).contains("rejected by bob: maintenance window at 23:00");
     assertThat(r.backupChildId()).isNull();
     assertThat(r.report()).contains("rejected by bob");
-    verify(steps, never()).startDatabase(any());
+    verify(steps, never()).startStoppedDatabase(any());
     verify(steps, never()).checkBackupRole(any());
   }
 
@@ -162,7 +162,7 @@ class RespondToBackupFailureWorkflowTest {
     assertThat(r.classes()).containsExactly(FailureClass.AUTHENTICATION);
     assertThat(r.actions()).contains("created role backup; granted pg_read_all_data");
     assertThat(r.checks()).first().asString().contains("role backup logs in and reads every table");
-    verify(steps, never()).startDatabase(any());
+    verify(steps, never()).startStoppedDatabase(any());
   }
 
   @Test
@@ -256,13 +256,13 @@ class RespondToBackupFailureWorkflowTest {
   @Test
   void aDryRunPlansAndChangesNothing(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker);
-    when(steps.checkConnectivity("link")).thenReturn(STOPPED);
+    when(steps.checkDatabaseConnectivity("link")).thenReturn(STOPPED);
     BackupFailureResult r = result(run(client, worker, null, true));
     assertThat(r.status()).isEqualTo(BackupFailureStatus.PLANNED);
     assertThat(r.plan()).anySatisfy(p -> assertThat(p).contains("gate start-database"));
     assertThat(r.decisions()).isEmpty();
     assertThat(r.backupChildId()).isNull();
-    verify(steps, never()).startDatabase(any());
+    verify(steps, never()).startStoppedDatabase(any());
     verify(reports, never()).storeIncidentReport(any(), any());
   }
 }

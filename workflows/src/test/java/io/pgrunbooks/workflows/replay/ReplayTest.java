@@ -58,6 +58,7 @@ class ReplayTest {
                             io.pgrunbooks.workflows.crashrecovery.RecoverCrashedPodWorkflowImpl.class,
                             io.pgrunbooks.workflows.diagnosis.DiagnoseDatabaseWorkflowImpl.class,
                             io.pgrunbooks.workflows.response.RespondToDatabaseFailureWorkflowImpl.class,
+                            io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflowImpl.class,
                             io.pgrunbooks.workflows.slowqueries.ResolveSlowQueriesWorkflowImpl.class)));
   }
 
