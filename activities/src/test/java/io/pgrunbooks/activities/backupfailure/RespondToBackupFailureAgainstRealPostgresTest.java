@@ -69,6 +69,9 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   /** A store on s3proxy whose bucket does not exist until the create-bucket gate is approved (unique per JVM). */
   static final String FRESH = "fresh";
   static final String FRESH_BUCKET = "bf-missing-" + System.nanoTime();
+  /** Another missing bucket, for the rejected gate (it must stay missing). */
+  static final String KEPT = "kept";
+  static final String KEPT_BUCKET = "bf-kept-" + System.nanoTime();
   static PostgresCluster cluster;
   static TestStores stores;
   static Path keyFile;
@@ -86,7 +89,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     Files.writeString(keyFile, "backup failure passphrase");
     rolePassword = Files.createTempFile("bf-role-pw-", "");
     Files.writeString(rolePassword, "role's 'secret\" pw");
-    stores = new TestStores(Map.of(FRESH, FRESH_BUCKET));
+    stores = new TestStores(Map.of(FRESH, FRESH_BUCKET, KEPT, KEPT_BUCKET));
   }
 
   @AfterAll
@@ -118,7 +121,8 @@ class RespondToBackupFailureAgainstRealPostgresTest {
         plain.host(), null, new BackupSettings(TestStores.GOOD, "bf-" + System.nanoTime(), "file:" + keyFile, null, 1, null, null,
             ROLE, "file:" + rolePassword, null, null));
     TargetConfig fresh = withStore(target, FRESH);
-    TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target, "link-fresh", fresh, "link-wrong-keys", withStore(target, TestStores.WRONG_KEYS))));
+    TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target, "link-fresh", fresh, "link-wrong-keys", withStore(target, TestStores.WRONG_KEYS),
+        "link-kept", withStore(target, KEPT))));
     SecretResolver secrets = new SecretResolver(() -> null);
     PostgresConnector connector = new PostgresConnector(secrets);
 
@@ -252,7 +256,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
    */
   @Test
   void aMissingBucketIsCreatedAfterApprovalThenBackedUpAndVerified() throws Exception {
-    assertThat(stores.clients.client(FRESH).listBuckets().buckets()).noneMatch(b -> b.name().equals(FRESH_BUCKET));
+    assertThat(bucketExists(FRESH, FRESH_BUCKET)).isFalse();
     RespondToBackupFailureWorkflow wf = start("bf-bucket", "link-fresh");
     GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
     assertThat(gate.description()).contains("create bucket " + FRESH_BUCKET + " in store " + FRESH + " (endpoint " + stores.s3.endpoint());
@@ -266,7 +270,43 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("backup redundancy (NOT_REPORTED): replication not reported by this store"));
     assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");
     assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.VERIFIED);
-    assertThat(stores.clients.client(FRESH).listBuckets().buckets()).anyMatch(b -> b.name().equals(FRESH_BUCKET));
+    assertThat(bucketExists(FRESH, FRESH_BUCKET)).isTrue();
+  }
+
+  private static boolean bucketExists(String store, String bucket) {
+    return stores.clients.client(store).listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket));
+  }
+
+  @Test
+  void aRejectedBucketCreationCreatesNothing() throws Exception {
+    RespondToBackupFailureWorkflow wf = start("bf-bucket-rejected", "link-kept");
+    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
+    wf.reject(new ApprovalDecision(gate.gateId(), "carol", gate.digest(), "the bucket name is a typo", null));
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
+    assertThat(r.reason()).contains("rejected by carol: the bucket name is a typo");
+    assertThat(r.backupChildId()).isNull();
+    assertThat(bucketExists(KEPT, KEPT_BUCKET)).as("the bucket was not created").isFalse();
+  }
+
+  /** A retry after a worker crash, or a bucket someone else made meanwhile: nothing is done twice. */
+  @Test
+  void creatingTheBucketTwiceIsDoneOnce() {
+    String bucket = "bf-twice-" + System.nanoTime();
+    TestStores twice = new TestStores(Map.of("twice", bucket));
+    TargetConfig plain = HostTargets.of(cluster, List.of("link_users"));
+    TargetConfig target = new TargetConfig(plain.hosting(), plain.primary(), List.of(), List.of("link_users"), List.of(), null,
+        plain.host(), null, new BackupSettings("twice", "p", null, null, 1, null, null, ROLE, null, null, null));
+    SecretResolver secrets = new SecretResolver(() -> null);
+    var activities = new BackupFailureActivitiesImpl(new TargetRegistry(new TargetsProperties(Map.of("t", target))),
+        new PostgresConnector(secrets), secrets, twice.registry, twice.clients, HostTargets.NO_KUBERNETES,
+        new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class));
+    try (twice.clients) {
+      assertThat(activities.probeObjectStore("t").bucketMissing()).isTrue();
+      assertThat(activities.createBackupBucket("t")).startsWith("created bucket " + bucket + " in store twice (endpoint ");
+      assertThat(activities.createBackupBucket("t")).startsWith("nothing: bucket " + bucket + " of store twice exists already");
+      assertThat(activities.probeObjectStore("t").ok()).isTrue();
+    }
   }
 
   @Test
