@@ -271,6 +271,14 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");
     assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.VERIFIED);
     assertThat(bucketExists(FRESH, FRESH_BUCKET)).isTrue();
+    saveHistory(wf, "respond-to-backup-failure-bucket");
+  }
+
+  /** Kept under target/histories/: recordings for the replay test come from real runs. */
+  private void saveHistory(RespondToBackupFailureWorkflow wf, String name) throws java.io.IOException {
+    Path dir = Files.createDirectories(Path.of("target", "histories"));
+    Files.writeString(dir.resolve(name + ".json"),
+        client.fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
   }
 
   private static boolean bucketExists(String store, String bucket) {
