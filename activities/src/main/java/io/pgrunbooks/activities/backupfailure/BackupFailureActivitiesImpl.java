@@ -16,6 +16,7 @@ import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.storage.ObjectStorage;
 import io.pgrunbooks.activities.storage.S3Clients;
 import io.pgrunbooks.activities.storage.StorageFailures;
+import io.pgrunbooks.activities.storage.StoreConfig;
 import io.pgrunbooks.activities.storage.StoreRegistry;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
@@ -57,8 +58,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
  * The backup-failure runbook's steps. Checks report what they find and never fail for it; the two
@@ -422,9 +426,11 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     String store = config.backup() == null ? null : config.backup().store();
     if (store == null) {
       return new StoreProbe(null, null, false, false, false, false, null,
-          "no store configured: set pgrunbooks.targets." + target + ".backup.store");
+          "no store configured: set pgrunbooks.targets." + target + ".backup.store", null, false);
     }
-    String bucket = stores.get(store).bucket();
+    StoreConfig storeConfig = stores.get(store);
+    String bucket = storeConfig.bucket();
+    String endpoint = storeConfig.endpoint() == null ? null : storeConfig.endpoint().toString();
     String prefix = config.backup().prefix();
     String key = prefix + "/" + PROBE_KEY;
     S3Client client = s3.client(store);
@@ -440,13 +446,79 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
       try {
         calls.get(i).run();
         passed[i] = true;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException refused) {
+        RuntimeException e = i == 0 ? explainHeadBucket(client, bucket, prefix, refused) : refused;
         ApplicationFailure failure = StorageFailures.of(e, store, bucket, i < 1 ? null : key);
-        boolean denied = StorageFailures.ACCESS_DENIED.equals(failure.getType());
+        boolean denied = StorageFailures.ACCESS_DENIED.equals(failure.getType()) && !StorageFailures.rejectsCredentials(e);
+        boolean missing = i == 0 && e instanceof AwsServiceException s && s.statusCode() == 404;
         return new StoreProbe(store, bucket, passed[0], passed[1], passed[2], passed[3], denied ? permissions[i] : null,
-            steps[i] + " failed: " + failure.getOriginalMessage());
+            steps[i] + " failed: " + (missing ? "bucket " + bucket + " does not exist (404 NoSuchBucket)" : failure.getOriginalMessage()),
+            endpoint, missing);
       }
     }
-    return new StoreProbe(store, bucket, true, true, true, true, null, null);
+    return new StoreProbe(store, bucket, true, true, true, true, null, null, endpoint, false);
+  }
+
+  /**
+   * A refused HeadBucket has no body, so no error code: a 403 may be a missing s3:ListBucket or a
+   * wrong key pair. A listing, which has a body, tells the two apart; when it says the credentials
+   * are rejected, that is the reason HeadBucket gave 403 (the probe still names HeadBucket as the step).
+   */
+  private static RuntimeException explainHeadBucket(S3Client client, String bucket, String prefix, RuntimeException refused) {
+    if (!(refused instanceof AwsServiceException s) || s.statusCode() != 403
+        || (s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null)) {
+      return refused;
+    }
+    try {
+      client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix + "/").maxKeys(1));
+      return refused;
+    } catch (RuntimeException listed) {
+      return StorageFailures.rejectsCredentials(listed) ? listed : refused;
+    }
+  }
+
+  /**
+   * CreateBucket with the store's own credentials (outside us-east-1 with the store's region as its
+   * location). A bucket that exists and is ours (BucketAlreadyOwnedByYou, or HeadBucket answers) is
+   * done: an earlier attempt of this step may have created it before the worker crashed.
+   */
+  @Override
+  public String createBackupBucket(String target) {
+    TargetConfig config = targets.get(target);
+    String store = config.backup() == null ? null : config.backup().store();
+    if (store == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "target " + target + " has no backup store: set pgrunbooks.targets." + target + ".backup.store", "NoBackupStore");
+    }
+    StoreConfig storeConfig = stores.get(store);
+    String bucket = storeConfig.bucket();
+    S3Client client = s3.client(store);
+    try {
+      client.headBucket(r -> r.bucket(bucket));
+      return "nothing: bucket " + bucket + " of store " + store + " exists already (an earlier attempt or someone else created it)";
+    } catch (NoSuchBucketException e) {
+      // create it below
+    } catch (AwsServiceException e) {
+      if (e.statusCode() != 404) {
+        throw StorageFailures.of(e, store, bucket, null);
+      }
+    } catch (RuntimeException e) {
+      throw StorageFailures.of(e, store, bucket, null);
+    }
+    String region = storeConfig.region();
+    try {
+      client.createBucket(r -> {
+        r.bucket(bucket);
+        if (region != null && !region.isBlank() && !"us-east-1".equals(region)) {
+          r.createBucketConfiguration(c -> c.locationConstraint(region));
+        }
+      });
+    } catch (BucketAlreadyOwnedByYouException e) {
+      return "nothing: bucket " + bucket + " of store " + store + " exists already (created between the check and the create)";
+    } catch (RuntimeException e) {
+      throw StorageFailures.of(e, store, bucket, null);
+    }
+    return "created bucket " + bucket + " in store " + store
+        + (storeConfig.endpoint() == null ? "" : " (endpoint " + storeConfig.endpoint() + ")");
   }
 }

@@ -46,6 +46,11 @@ public final class StorageFailures {
 
   private StorageFailures() {}
 
+  /** Whether the store rejected the key pair itself (unknown key, bad signature, expired token), not a permission. */
+  public static boolean rejectsCredentials(Throwable e) {
+    return e instanceof AwsServiceException s && code(s) != null && REJECTED_CREDENTIALS.contains(code(s));
+  }
+
   /** Whether this error may go away by itself. */
   public static boolean isTransient(Throwable e) {
     if (e instanceof AwsServiceException s) {

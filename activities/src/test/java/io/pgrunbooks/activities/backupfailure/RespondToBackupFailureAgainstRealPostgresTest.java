@@ -66,6 +66,12 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 class RespondToBackupFailureAgainstRealPostgresTest {
   static final String QUEUE = "backup-failure";
   static final String ROLE = "backup_role";
+  /** A store on s3proxy whose bucket does not exist until the create-bucket gate is approved (unique per JVM). */
+  static final String FRESH = "fresh";
+  static final String FRESH_BUCKET = "bf-missing-" + System.nanoTime();
+  /** Another missing bucket, for the rejected gate (it must stay missing). */
+  static final String KEPT = "kept";
+  static final String KEPT_BUCKET = "bf-kept-" + System.nanoTime();
   static PostgresCluster cluster;
   static TestStores stores;
   static Path keyFile;
@@ -83,7 +89,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     Files.writeString(keyFile, "backup failure passphrase");
     rolePassword = Files.createTempFile("bf-role-pw-", "");
     Files.writeString(rolePassword, "role's 'secret\" pw");
-    stores = new TestStores();
+    stores = new TestStores(Map.of(FRESH, FRESH_BUCKET, KEPT, KEPT_BUCKET));
   }
 
   @AfterAll
@@ -114,7 +120,9 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     TargetConfig target = new TargetConfig(plain.hosting(), plain.primary(), List.of(), List.of("link_users"), List.of(), null,
         plain.host(), null, new BackupSettings(TestStores.GOOD, "bf-" + System.nanoTime(), "file:" + keyFile, null, 1, null, null,
             ROLE, "file:" + rolePassword, null, null));
-    TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target)));
+    TargetConfig fresh = withStore(target, FRESH);
+    TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target, "link-fresh", fresh, "link-wrong-keys", withStore(target, TestStores.WRONG_KEYS),
+        "link-kept", withStore(target, KEPT))));
     SecretResolver secrets = new SecretResolver(() -> null);
     PostgresConnector connector = new PostgresConnector(secrets);
 
@@ -125,18 +133,25 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     worker.registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class, BackupDatabasesWorkflowImpl.class,
         BackupDatabaseWorkflowImpl.class, VerifyBackupWorkflowImpl.class);
     BackupAlertActivities alerts = mock(BackupAlertActivities.class, withSettings().withoutAnnotations());
-    when(alerts.readBackupAlert("link")).thenReturn(new BackupAlert(null, null, null, null, 86400, true, "no Prometheus in this test"));
+    when(alerts.readBackupAlert(anyString())).thenReturn(new BackupAlert(null, null, null, null, 86400, true, "no Prometheus in this test"));
     IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/report.md");
     StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("temporal", client));
     worker.registerActivitiesImplementations(
         new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
             beans.getBeanProvider(WorkflowClient.class)),
+        new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),
         new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
         new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(meters)),
         new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
         alerts, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
     env.start();
+  }
+
+  private static TargetConfig withStore(TargetConfig target, String store) {
+    BackupSettings b = target.backup();
+    return new TargetConfig(target.hosting(), target.primary(), List.of(), List.of("link_users"), List.of(), null, target.host(), null,
+        new BackupSettings(store, b.prefix(), b.keyRef(), null, 1, null, null, ROLE, b.passwordRef(), null, null));
   }
 
   /** Drops the backup role with what depends on it (its CONNECT grants), as someone removing it would. */
@@ -153,9 +168,13 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   }
 
   private RespondToBackupFailureWorkflow start(String id) {
+    return start(id, "link");
+  }
+
+  private RespondToBackupFailureWorkflow start(String id, String target) {
     RespondToBackupFailureWorkflow wf = client.newWorkflowStub(RespondToBackupFailureWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
-    WorkflowClient.start(wf::respond, new BackupFailureRequest("link", null, false, "test"));
+    WorkflowClient.start(wf::respond, new BackupFailureRequest(target, null, false, "test"));
     return wf;
   }
 
@@ -228,6 +247,87 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     BackupFailureResult r = result(wf);
     assertRepairedAndBackedUp(r, FailureClass.AUTHENTICATION);
     assertThat(r.actions()).first().asString().contains("created role " + ROLE);
+  }
+
+  /**
+   * The store's bucket does not exist in s3proxy: the probe finds it (HeadBucket 404), the approved
+   * create-bucket gate creates it, the probe passes again and the new backup verifies. s3proxy does
+   * not implement GetBucketReplication: that is a finding, not a failure.
+   */
+  @Test
+  void aMissingBucketIsCreatedAfterApprovalThenBackedUpAndVerified() throws Exception {
+    assertThat(bucketExists(FRESH, FRESH_BUCKET)).isFalse();
+    RespondToBackupFailureWorkflow wf = start("bf-bucket", "link-fresh");
+    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
+    assertThat(gate.description()).contains("create bucket " + FRESH_BUCKET + " in store " + FRESH + " (endpoint " + stores.s3.endpoint());
+    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
+
+    BackupFailureResult r = result(wf);
+    assertThat(r.classes()).as(r.report()).contains(FailureClass.S3);
+    assertThat(r.actions()).first().asString().startsWith("created bucket " + FRESH_BUCKET + " in store " + FRESH);
+    assertThat(r.checks()).first().asString().contains("after creating the bucket").contains("HeadBucket, list, put and delete all pass");
+    assertThat(r.store().ok()).as(r.store().describe()).isTrue();
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("backup redundancy (NOT_REPORTED): replication not reported by this store"));
+    assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");
+    assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(bucketExists(FRESH, FRESH_BUCKET)).isTrue();
+    saveHistory(wf, "respond-to-backup-failure-bucket");
+  }
+
+  /** Kept under target/histories/: recordings for the replay test come from real runs. */
+  private void saveHistory(RespondToBackupFailureWorkflow wf, String name) throws java.io.IOException {
+    Path dir = Files.createDirectories(Path.of("target", "histories"));
+    Files.writeString(dir.resolve(name + ".json"),
+        client.fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
+  }
+
+  private static boolean bucketExists(String store, String bucket) {
+    return stores.clients.client(store).listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket));
+  }
+
+  @Test
+  void aRejectedBucketCreationCreatesNothing() throws Exception {
+    RespondToBackupFailureWorkflow wf = start("bf-bucket-rejected", "link-kept");
+    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
+    wf.reject(new ApprovalDecision(gate.gateId(), "carol", gate.digest(), "the bucket name is a typo", null));
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
+    assertThat(r.reason()).contains("rejected by carol: the bucket name is a typo");
+    assertThat(r.backupChildId()).isNull();
+    assertThat(bucketExists(KEPT, KEPT_BUCKET)).as("the bucket was not created").isFalse();
+  }
+
+  /** A retry after a worker crash, or a bucket someone else made meanwhile: nothing is done twice. */
+  @Test
+  void creatingTheBucketTwiceIsDoneOnce() {
+    String bucket = "bf-twice-" + System.nanoTime();
+    TestStores twice = new TestStores(Map.of("twice", bucket));
+    TargetConfig plain = HostTargets.of(cluster, List.of("link_users"));
+    TargetConfig target = new TargetConfig(plain.hosting(), plain.primary(), List.of(), List.of("link_users"), List.of(), null,
+        plain.host(), null, new BackupSettings("twice", "p", null, null, 1, null, null, ROLE, null, null, null));
+    SecretResolver secrets = new SecretResolver(() -> null);
+    var activities = new BackupFailureActivitiesImpl(new TargetRegistry(new TargetsProperties(Map.of("t", target))),
+        new PostgresConnector(secrets), secrets, twice.registry, twice.clients, HostTargets.NO_KUBERNETES,
+        new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class));
+    try (twice.clients) {
+      assertThat(activities.probeObjectStore("t").bucketMissing()).isTrue();
+      assertThat(activities.createBackupBucket("t")).startsWith("created bucket " + bucket + " in store twice (endpoint ");
+      assertThat(activities.createBackupBucket("t")).startsWith("nothing: bucket " + bucket + " of store twice exists already");
+      assertThat(activities.probeObjectStore("t").ok()).isTrue();
+    }
+  }
+
+  @Test
+  void wrongStoreKeysEndTheRunBlockedWithTheRefusedStep() throws Exception {
+    RespondToBackupFailureWorkflow wf = start("bf-wrong-keys", "link-wrong-keys");
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.BLOCKED);
+    assertThat(r.classes()).contains(FailureClass.S3);
+    assertThat(r.decisions()).isEmpty();
+    assertThat(r.store().missingPermission()).as("the key pair is wrong, no permission is missing").isNull();
+    assertThat(r.reason()).contains("HeadBucket failed").contains("rejects the credentials");
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("HeadBucket failed").contains("pgrunbooks.stores." + TestStores.WRONG_KEYS));
+    assertThat(r.backupChildId()).isNull();
   }
 
   @Test

@@ -29,12 +29,21 @@ public final class TestStores {
   public final ObjectStorage storage;
 
   public TestStores() {
+    this(Map.of());
+  }
+
+  /**
+   * The stores above plus one per entry of {@code bucketsByStore}: that bucket on the shared
+   * s3proxy with its good keys; the bucket is not created (a test makes its own unique name to
+   * test a missing bucket without disturbing {@code no-bucket} of the other tests).
+   */
+  public TestStores(Map<String, String> bucketsByStore) {
     StoreConfig good =
         StoreConfig.of(s3.endpoint(), s3.bucket(), s3.accessKeyRef(), s3.secretKeyRef())
             .withPartSize(DataSize.ofMegabytes(5));
-    registry =
-        new StoreRegistry(
-            new StoresProperties(
+    Map<String, StoreConfig> all = new java.util.HashMap<>();
+    bucketsByStore.forEach((name, bucket) -> all.put(name, StoreConfig.of(s3.endpoint(), bucket, s3.accessKeyRef(), s3.secretKeyRef())));
+    all.putAll(
                 Map.of(
                     GOOD, good,
                     WRONG_KEYS,
@@ -44,7 +53,8 @@ public final class TestStores {
                             URI.create("http://127.0.0.1:" + Processes.freePort()),
                             s3.bucket(), s3.accessKeyRef(), s3.secretKeyRef()),
                     NO_BUCKET,
-                        StoreConfig.of(s3.endpoint(), "no-such-bucket", s3.accessKeyRef(), s3.secretKeyRef()))));
+                        StoreConfig.of(s3.endpoint(), "no-such-bucket", s3.accessKeyRef(), s3.secretKeyRef())));
+    registry = new StoreRegistry(new StoresProperties(all));
     clients =
         new S3Clients(
             registry,

@@ -40,4 +40,11 @@ public interface BackupFailureActivities {
 
   /** Scenario 4: HeadBucket, a list, a put and a delete of a probe object. */
   StoreProbe probeObjectStore(String target);
+
+  /**
+   * Scenario 4's fix when the bucket does not exist: CreateBucket of the target's store's bucket
+   * with the store's credentials. Idempotent: a bucket that exists already (an earlier attempt, or
+   * someone else) is done. Returns what was done, in words.
+   */
+  String createBackupBucket(String target);
 }

@@ -16,6 +16,8 @@ public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
   String START_GATE = "start-database";
   /** Scenario 2: create or repair the backup role and grant it read access. */
   String ROLE_GATE = "repair-backup-role";
+  /** Scenario 4: create the store's bucket, which HeadBucket says does not exist. */
+  String BUCKET_GATE = "create-bucket";
   /** The escalation's id in its notice (not a gate: nothing waits for it). */
   String ESCALATION = "backup-not-verified";
 

@@ -34,8 +34,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The runbook, step by step. Read-only steps run straight away; the two changes (starting a stopped
- * cluster, repairing the backup role) each open their own gate (30 minutes, then the run ends there,
+ * The runbook, step by step. Read-only steps run straight away; the three changes (starting a stopped
+ * cluster, repairing the backup role, creating a missing bucket) each open their own gate (30 minutes, then the run ends there,
  * as every repair scenario's gates do). Independently of the gates, a durable timer started with the
  * run fires the escalation when no backup is verified within {@link BackupFailureRequest#escalateAfter()}
  * (the seed's 2 hours) and the run goes on: the seed's 2 hours are about the backup still failing, not
@@ -51,6 +51,8 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
       Workflow.newActivityStub(BackupFailureActivities.class, BackupFailureTimeouts.START);
   private final BackupAlertActivities alerts =
       Workflow.newActivityStub(BackupAlertActivities.class, BackupFailureTimeouts.QUICK);
+  private final BackupStoreActivities storeChecks =
+      Workflow.newActivityStub(BackupStoreActivities.class, BackupFailureTimeouts.QUICK);
   private final AssessmentActivities assessment =
       Workflow.newActivityStub(AssessmentActivities.class, BackupFailureTimeouts.QUICK);
   private final EscalationActivities escalation =
@@ -179,9 +181,35 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
     store = quick.probeObjectStore(request.target());
     if (!store.ok()) {
       classes.add(FailureClass.S3);
+    }
+    if (store.bucketMissing()) {
+      plan.add("gate " + BUCKET_GATE + ": wait for approval; create bucket " + store.bucket() + "; probe the store again");
+      if (!request.dryRun()) {
+        GateOutcome decision = gates.ask(BUCKET_GATE, "create bucket " + store.bucket() + " in store " + store.store()
+                + " (endpoint " + (store.endpoint() == null ? "AWS S3 of the store's region" : store.endpoint()) + ")",
+            request.target(), "backups cannot be stored: " + store.describe());
+        if (!decision.approved()) {
+          return stop(BackupFailureStatus.REJECTED, decision.refusal());
+        }
+        RunProgress.enter("create-bucket", "Creating bucket " + store.bucket() + " in store " + store.store());
+        actions.add(quick.createBackupBucket(request.target()));
+        store = quick.probeObjectStore(request.target());
+        checks.add("after creating the bucket: " + store.describe());
+      }
+    } else if (!store.ok()) {
+      // Credentials and policies are the store's owner's: the finding names the first refused step.
       findings.add("object store: " + store.describe()
-          + "; this runbook does not create buckets or change credentials or policies: fix them in pgrunbooks.stores."
+          + "; this runbook does not change credentials or policies: fix them in pgrunbooks.stores."
           + store.store() + " or the store's IAM policy");
+    }
+
+    // Prevention, Backup Redundancy: the bucket's replication, read-only; whatever it says is a finding.
+    if (store.bucketExists()) {
+      RunProgress.enter("bucket-replication", "Reading the replication configuration of bucket " + store.bucket());
+      BucketReplication replication = read("bucket replication", () -> storeChecks.checkBucketReplication(request.target()));
+      if (replication != null) {
+        findings.add("backup redundancy (" + replication.status() + "): " + replication.finding());
+      }
     }
 
     // Scenario 3: storage issues (a finding: the disk runbook reclaims space under its own gates).

@@ -11,10 +11,13 @@ package io.pgrunbooks.workflows.backupfailure;
  * @param deleted and deleted again
  * @param missingPermission the permission the first refused step needs (e.g. s3:PutObject), null when none was refused
  * @param problem the store's words for the first failed step (null when all passed)
+ * @param endpoint the store's endpoint (null: the SDK's default AWS endpoint, or no store configured)
+ * @param bucketMissing HeadBucket said the bucket does not exist (404 NoSuchBucket): the one S3 problem
+ *     this runbook fixes, behind its gate (wrong credentials and policies are fixed in the configuration)
  */
 public record StoreProbe(
     String store, String bucket, boolean bucketExists, boolean listed, boolean written, boolean deleted,
-    String missingPermission, String problem) {
+    String missingPermission, String problem, String endpoint, boolean bucketMissing) {
   public boolean ok() {
     return bucketExists && listed && written && deleted;
   }

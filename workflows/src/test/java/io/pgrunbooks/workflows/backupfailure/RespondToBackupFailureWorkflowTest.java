@@ -49,10 +49,16 @@ class RespondToBackupFailureWorkflowTest {
   static final BackupRoleCheck ROLE_OK = new BackupRoleCheck("backup", true, true, true, null, List.of(), 15);
   static final BackupRoleCheck ROLE_MISSING = new BackupRoleCheck("backup", false, false, false, "role \"backup\" does not exist", List.of(), 15);
   static final KeyCheck KEY_OK = new KeyCheck("env:KEY", true, 32, "k1", true, null);
-  static final StoreProbe STORE_OK = new StoreProbe("s3", "link-backups", true, true, true, true, null, null);
+  static final StoreProbe STORE_OK = new StoreProbe("s3", "link-backups", true, true, true, true, null, null, "http://minio:9000", false);
+  static final StoreProbe STORE_NO_BUCKET = new StoreProbe("s3", "link-backups", false, false, false, false, null,
+      "HeadBucket failed: bucket link-backups does not exist (404 NoSuchBucket)", "http://minio:9000", true);
+  static final BucketReplication NOT_REPLICATED = new BucketReplication("link", "s3", "link-backups",
+      BucketReplication.Status.NOT_CONFIGURED, List.of(), "ReplicationConfigurationNotFoundError",
+      "bucket link-backups has no replication configuration: backups live in one region only");
 
   private final BackupFailureActivities steps = mock(BackupFailureActivities.class, withSettings().withoutAnnotations());
   private final BackupAlertActivities alerts = mock(BackupAlertActivities.class, withSettings().withoutAnnotations());
+  private final BackupStoreActivities storeChecks = mock(BackupStoreActivities.class, withSettings().withoutAnnotations());
   private final AssessmentActivities assessment = mock(AssessmentActivities.class, withSettings().withoutAnnotations());
   private final EscalationActivities escalation = mock(EscalationActivities.class, withSettings().withoutAnnotations());
   private final IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
@@ -77,8 +83,10 @@ class RespondToBackupFailureWorkflowTest {
     when(steps.probeObjectStore("link")).thenReturn(STORE_OK);
     when(steps.startStoppedDatabase("link")).thenReturn("pg_ctl start of the cluster at /data");
     when(steps.repairBackupRole("link")).thenReturn("created role backup; granted pg_read_all_data");
+    when(steps.createBackupBucket("link")).thenReturn("created bucket link-backups in store s3 (endpoint http://minio:9000)");
+    when(storeChecks.checkBucketReplication("link")).thenReturn(NOT_REPLICATED);
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/r.md");
-    worker.registerActivitiesImplementations(steps, alerts, assessment, escalation, reports);
+    worker.registerActivitiesImplementations(steps, storeChecks, alerts, assessment, escalation, reports);
     env.start();
   }
 
@@ -101,18 +109,36 @@ class RespondToBackupFailureWorkflowTest {
     return WorkflowStub.fromTyped(wf).getResult(BackupFailureResult.class);
   }
 
+  /** Runs until {@code gateId} opens (nothing changed yet), checks what it says, approves it as bob; the result. */
+  private BackupFailureResult approved(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker, String gateId, String description) {
+    RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
+    GateView gate = pending(env, wf, gateId);
+    assertThat(gate.description()).contains(description);
+    verify(steps, never()).startStoppedDatabase(any());
+    verify(steps, never()).repairBackupRole(any());
+    verify(steps, never()).createBackupBucket(any());
+    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
+    return result(wf);
+  }
+
+  /** Runs until {@code gateId} opens, rejects it, and checks the run ended REJECTED with the reason. */
+  private static BackupFailureResult rejected(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker, String gateId, String who, String why) {
+    RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
+    GateView gate = pending(env, wf, gateId);
+    wf.reject(new ApprovalDecision(gate.gateId(), who, gate.digest(), why, null));
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
+    assertThat(r.reason()).contains("rejected by " + who + ": " + why);
+    return r;
+  }
+
   @Test
   void aStoppedClusterIsStartedAfterApprovalThenBackedUpAndVerified(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, new BackupError("temporal:backup-1", "DatabaseUnreachable", "Connection to 127.0.0.1:5432 refused"));
     when(steps.checkDatabaseConnectivity("link")).thenReturn(STOPPED, UP);
-    RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
-
-    GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.START_GATE);
-    assertThat(gate.description()).contains("pg_ctl start");
-    verify(steps, never()).startStoppedDatabase(any());
-    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "go", null));
-
-    BackupFailureResult r = result(wf);
+    BackupFailureResult r = approved(env, client, worker, RespondToBackupFailureWorkflow.START_GATE, "pg_ctl start");
     assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
     assertThat(r.outcome()).isEqualTo("DONE");
     assertThat(r.classes()).containsExactly(FailureClass.CONNECTIVITY);
@@ -133,13 +159,7 @@ class RespondToBackupFailureWorkflowTest {
   void aRejectedStartEndsTheRunCleanlyWithTheReason(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, new BackupError("temporal:backup-1", "DatabaseUnreachable", "refused"));
     when(steps.checkDatabaseConnectivity("link")).thenReturn(STOPPED);
-    RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
-    GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.START_GATE);
-    wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "maintenance window at 23:00", null));
-
-    BackupFailureResult r = result(wf);
-    assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
-    assertThat(r.reason()).contains("rejected by bob: maintenance window at 23:00");
+    BackupFailureResult r = rejected(env, client, worker, RespondToBackupFailureWorkflow.START_GATE, "bob", "maintenance window at 23:00");
     assertThat(r.backupChildId()).isNull();
     assertThat(r.report()).contains("rejected by bob");
     verify(steps, never()).startStoppedDatabase(any());
@@ -169,12 +189,7 @@ class RespondToBackupFailureWorkflowTest {
   void aRejectedRoleRepairEndsTheRunWithTheReason(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker);
     when(steps.checkBackupRole("link")).thenReturn(ROLE_MISSING);
-    RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
-    GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.ROLE_GATE);
-    wf.reject(new ApprovalDecision(gate.gateId(), "carol", gate.digest(), "security must approve", null));
-    BackupFailureResult r = result(wf);
-    assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
-    assertThat(r.reason()).contains("rejected by carol: security must approve");
+    rejected(env, client, worker, RespondToBackupFailureWorkflow.ROLE_GATE, "carol", "security must approve");
     verify(steps, never()).repairBackupRole(any());
   }
 
@@ -196,11 +211,64 @@ class RespondToBackupFailureWorkflowTest {
   void aRefusedStoreNamesTheMissingPermission(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, new BackupError("temporal:backup-1", "StorageAccessDenied", "access denied (403 AccessDenied)"));
     when(steps.probeObjectStore("link")).thenReturn(
-        new StoreProbe("s3", "link-backups", true, true, false, false, "s3:PutObject", "put refused (403 AccessDenied)"));
+        new StoreProbe("s3", "link-backups", true, true, false, false, "s3:PutObject", "put refused (403 AccessDenied)",
+            "http://minio:9000", false));
     BackupFailureResult r = result(run(client, worker, null, false));
     assertThat(r.status()).isEqualTo(BackupFailureStatus.BLOCKED);
     assertThat(r.classes()).containsExactly(FailureClass.S3);
     assertThat(r.reason()).contains("missing permission: s3:PutObject");
+  }
+
+  @Test
+  void aMissingBucketIsCreatedAfterApprovalThenBackedUpAndVerified(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker, new BackupError("temporal:backup-1", "StorageNotFound", "store s3 (s3://link-backups/): NoSuchBucket"));
+    when(steps.probeObjectStore("link")).thenReturn(STORE_NO_BUCKET, STORE_OK);
+    BackupFailureResult r = approved(env, client, worker, RespondToBackupFailureWorkflow.BUCKET_GATE,
+        "create bucket link-backups in store s3 (endpoint http://minio:9000)");
+    assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(r.classes()).containsExactly(FailureClass.S3);
+    assertThat(r.actions()).first().isEqualTo("created bucket link-backups in store s3 (endpoint http://minio:9000)");
+    assertThat(r.checks()).first().asString().contains("after creating the bucket").contains("HeadBucket, list, put and delete all pass");
+    assertThat(r.store().ok()).isTrue();
+    assertThat(r.findings()).contains("backup redundancy (NOT_CONFIGURED): bucket link-backups has no replication configuration:"
+        + " backups live in one region only");
+    assertThat(r.report()).contains("create-bucket: approved by bob");
+    verify(steps, times(1)).createBackupBucket("link");
+    verify(steps, times(2)).probeObjectStore("link");
+  }
+
+  @Test
+  void aRejectedBucketCreationEndsTheRunWithTheReason(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    when(steps.probeObjectStore("link")).thenReturn(STORE_NO_BUCKET);
+    BackupFailureResult r = rejected(env, client, worker, RespondToBackupFailureWorkflow.BUCKET_GATE, "carol", "wrong bucket name in the config");
+    assertThat(r.backupChildId()).isNull();
+    verify(steps, never()).createBackupBucket(any());
+  }
+
+  @Test
+  void wrongStoreCredentialsAreAFindingWithoutAGate(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker, new BackupError("temporal:backup-1", "StorageAccessDenied", "the store rejects the credentials (403 InvalidAccessKeyId)"));
+    when(steps.probeObjectStore("link")).thenReturn(new StoreProbe("s3", "link-backups", false, false, false, false, null,
+        "HeadBucket failed: the store rejects the credentials (403 SignatureDoesNotMatch)", "http://minio:9000", false));
+    BackupFailureResult r = result(run(client, worker, null, false));
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.BLOCKED);
+    assertThat(r.classes()).containsExactly(FailureClass.S3);
+    assertThat(r.decisions()).isEmpty();
+    assertThat(r.reason()).contains("HeadBucket failed: the store rejects the credentials");
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("HeadBucket failed").contains("pgrunbooks.stores.s3"));
+    verify(steps, never()).createBackupBucket(any());
+    verify(storeChecks, never()).checkBucketReplication(any());
+  }
+
+  @Test
+  void anUnreadableReplicationIsAFindingNotAFailure(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    when(storeChecks.checkBucketReplication("link")).thenThrow(
+        io.temporal.failure.ApplicationFailure.newNonRetryableFailure("store s3: cannot reach the store", "StorageError"));
+    BackupFailureResult r = result(run(client, worker, null, false));
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("bucket replication could not be read"));
   }
 
   @Test
@@ -257,9 +325,12 @@ class RespondToBackupFailureWorkflowTest {
   void aDryRunPlansAndChangesNothing(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker);
     when(steps.checkDatabaseConnectivity("link")).thenReturn(STOPPED);
+    when(steps.probeObjectStore("link")).thenReturn(STORE_NO_BUCKET);
     BackupFailureResult r = result(run(client, worker, null, true));
     assertThat(r.status()).isEqualTo(BackupFailureStatus.PLANNED);
-    assertThat(r.plan()).anySatisfy(p -> assertThat(p).contains("gate start-database"));
+    assertThat(r.plan()).anySatisfy(p -> assertThat(p).contains("gate start-database"))
+        .anySatisfy(p -> assertThat(p).contains("gate create-bucket: wait for approval; create bucket link-backups"));
+    verify(steps, never()).createBackupBucket(any());
     assertThat(r.decisions()).isEmpty();
     assertThat(r.backupChildId()).isNull();
     verify(steps, never()).startStoppedDatabase(any());
