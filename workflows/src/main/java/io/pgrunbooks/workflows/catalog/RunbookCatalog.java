@@ -190,12 +190,13 @@ public final class RunbookCatalog {
           io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.TYPE,
           "The backup-failure runbook: the alert's metrics, recent backup runs and their errors, database health,"
               + " the failure classified (connectivity, authentication, storage, S3, encryption); then, each after"
-              + " approval, the cluster started or the backup role repaired; a backup and its verification as"
+              + " approval, the cluster started, the backup role repaired or a missing bucket created; a backup and its verification as"
               + " children; escalation when no verified backup within 2 hours; a report",
           "PostgreSQL Backup Failed (whole)",
           List.of(
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.START_GATE,
-              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.ROLE_GATE));
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.ROLE_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.BUCKET_GATE));
 
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, DIAGNOSE_DATABASE, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
