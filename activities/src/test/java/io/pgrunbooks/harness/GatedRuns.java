@@ -14,18 +14,27 @@ public final class GatedRuns {
   private GatedRuns() {}
 
   /**
-   * The run's first gate once open, polled through its approvals query without blocking on the
-   * result (time skipping would otherwise time the gate out).
+   * The run's newest gate once it is open, polled through its approvals query without blocking on
+   * the result (time skipping would otherwise time the gate out). Two minutes at most: a gate may
+   * follow a restore or a backup on a shared, loaded machine.
    */
   public static GateView awaitGate(Supplier<List<GateView>> approvals) throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
+    return awaitGate(approvals, null);
+  }
+
+  /** The same, for the gate {@code gateId} (null: any). */
+  public static GateView awaitGate(Supplier<List<GateView>> approvals, String gateId) throws InterruptedException {
+    for (int i = 0; i < 1200; i++) {
       List<GateView> gates = approvals.get();
       if (!gates.isEmpty()) {
-        return gates.get(0);
+        GateView newest = gates.get(gates.size() - 1);
+        if (newest.open() && (gateId == null || newest.gateId().equals(gateId))) {
+          return newest;
+        }
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no gate opened within 30 s");
+    throw new AssertionError("gate " + (gateId == null ? "" : gateId + " ") + "did not open within 2 minutes");
   }
 
   /** Saves the run's history as target/histories/NAME.json: recordings for the replay test come from real runs. */

@@ -21,6 +21,7 @@ import io.pgrunbooks.activities.targets.TargetConfig.BackupSettings;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.activities.verification.VerificationActivitiesImpl;
+import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
@@ -178,19 +179,6 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     return wf;
   }
 
-  /** Polls the run's gates (real activities take real time) until {@code gateId} is open. */
-  private static GateView awaitGate(RespondToBackupFailureWorkflow wf, String gateId) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (Instant.now().isBefore(deadline)) {
-      List<GateView> gates = wf.approvals();
-      if (!gates.isEmpty() && gates.get(gates.size() - 1).gateId().equals(gateId)) {
-        return gates.get(gates.size() - 1);
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("gate " + gateId + " did not open");
-  }
-
   private static BackupFailureResult result(RespondToBackupFailureWorkflow wf) {
     return WorkflowStub.fromTyped(wf).getResult(BackupFailureResult.class);
   }
@@ -210,7 +198,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   void aStoppedDatabaseIsStartedAfterApprovalThenBackedUpAndVerified() throws Exception {
     cluster.stop();
     RespondToBackupFailureWorkflow wf = start("bf-stopped");
-    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.START_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.START_GATE);
     assertThat(gate.description()).contains("pg_ctl start");
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "start it", null));
 
@@ -225,7 +213,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   void aChangedPasswordOfTheBackupRoleIsResetAfterApproval() throws Exception {
     cluster.execute("postgres", "alter role " + ROLE + " password 'changed elsewhere'");
     RespondToBackupFailureWorkflow wf = start("bf-password");
-    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.ROLE_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.ROLE_GATE);
     assertThat(gate.description()).contains("ALTER ROLE " + ROLE).doesNotContain("secret");
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
 
@@ -240,7 +228,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   void aDroppedBackupRoleIsCreatedAfterApproval() throws Exception {
     dropRole();
     RespondToBackupFailureWorkflow wf = start("bf-dropped");
-    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.ROLE_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.ROLE_GATE);
     assertThat(gate.description()).contains("CREATE ROLE " + ROLE);
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
 
@@ -258,7 +246,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   void aMissingBucketIsCreatedAfterApprovalThenBackedUpAndVerified() throws Exception {
     assertThat(bucketExists(FRESH, FRESH_BUCKET)).isFalse();
     RespondToBackupFailureWorkflow wf = start("bf-bucket", "link-fresh");
-    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.BUCKET_GATE);
     assertThat(gate.description()).contains("create bucket " + FRESH_BUCKET + " in store " + FRESH + " (endpoint " + stores.s3.endpoint());
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
 
@@ -271,14 +259,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");
     assertThat(r.status()).as(r.report()).isEqualTo(BackupFailureStatus.VERIFIED);
     assertThat(bucketExists(FRESH, FRESH_BUCKET)).isTrue();
-    saveHistory(wf, "respond-to-backup-failure-bucket");
-  }
-
-  /** Kept under target/histories/: recordings for the replay test come from real runs. */
-  private void saveHistory(RespondToBackupFailureWorkflow wf, String name) throws java.io.IOException {
-    Path dir = Files.createDirectories(Path.of("target", "histories"));
-    Files.writeString(dir.resolve(name + ".json"),
-        client.fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
+    GatedRuns.saveHistory(env.getWorkflowClient(), wf, "respond-to-backup-failure-bucket");
   }
 
   private static boolean bucketExists(String store, String bucket) {
@@ -288,7 +269,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   @Test
   void aRejectedBucketCreationCreatesNothing() throws Exception {
     RespondToBackupFailureWorkflow wf = start("bf-bucket-rejected", "link-kept");
-    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.BUCKET_GATE);
     wf.reject(new ApprovalDecision(gate.gateId(), "carol", gate.digest(), "the bucket name is a typo", null));
     BackupFailureResult r = result(wf);
     assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
@@ -334,7 +315,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
   void aRejectedFixEndsTheRunCleanlyWithTheReason() throws Exception {
     dropRole();
     RespondToBackupFailureWorkflow wf = start("bf-rejected");
-    GateView gate = awaitGate(wf, RespondToBackupFailureWorkflow.ROLE_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.ROLE_GATE);
     wf.reject(new ApprovalDecision(gate.gateId(), "carol", gate.digest(), "security review first", null));
 
     BackupFailureResult r = result(wf);

@@ -7,6 +7,7 @@ import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
+import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
@@ -124,7 +125,7 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
   @Test
   void approvedTerminationEndsExactlyTheIdleApplicationSessions() throws Exception {
     RelieveConnectionExhaustionWorkflow wf = start();
-    GateView gate = awaitGate(wf);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     for (int pid : idlePids) {
       assertThat(gate.description()).as("the gate names every session to end").contains("pid " + pid + " (" + APP + "@127.0.0.1 as app");
     }
@@ -155,20 +156,13 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
     Set<Integer> alive = alive();
     assertThat(alive).doesNotContainAnyElementsOf(idlePids).contains(superuserPid, activePid, ownPid, walSenderPid);
     assertThat(result.checks()).singleElement().satisfies(c -> assertThat(c).contains(", under the 80.0 % threshold"));
-    saveHistory(wf, "relieve-connection-exhaustion");
-  }
-
-  /** Kept under target/histories/: recordings for the replay test come from real runs. */
-  private void saveHistory(RelieveConnectionExhaustionWorkflow wf, String name) throws java.io.IOException {
-    java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "histories"));
-    java.nio.file.Files.writeString(dir.resolve(name + ".json"),
-        env.getWorkflowClient().fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
+    GatedRuns.saveHistory(env.getWorkflowClient(), wf, "relieve-connection-exhaustion");
   }
 
   @Test
   void aRejectedGateLeavesEverySessionAlive() throws Exception {
     RelieveConnectionExhaustionWorkflow wf = start();
-    GateView gate = awaitGate(wf);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "not yet", null));
     RelieveResult result = WorkflowStub.fromTyped(wf).getResult(RelieveResult.class);
 
@@ -180,7 +174,7 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
   @Test
   void anApprovedSessionThatBecameBusyIsSkipped() throws Exception {
     RelieveConnectionExhaustionWorkflow wf = start();
-    GateView gate = awaitGate(wf);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     int woke = idlePids.get(0);
     Connection c = held.get(0);
     CompletableFuture<Void> working = CompletableFuture.runAsync(() -> {
@@ -206,18 +200,6 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
         RelieveConnectionExhaustionWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(wf::relieve, new ConnectionRequest("pg", 0, null, false, "alice"));
     return wf;
-  }
-
-  /** Polls the query without blocking on the result: time skipping would otherwise time the gate out. */
-  private static GateView awaitGate(RelieveConnectionExhaustionWorkflow wf) throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
-      List<GateView> gates = wf.approvals();
-      if (!gates.isEmpty()) {
-        return gates.get(0);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no gate opened within 30 s");
   }
 
   private Connection open(String user, String password) throws SQLException {

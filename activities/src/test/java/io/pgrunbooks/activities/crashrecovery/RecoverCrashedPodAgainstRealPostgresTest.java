@@ -12,6 +12,7 @@ import io.pgrunbooks.activities.serverfiles.HostShell;
 import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
+import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.Processes;
@@ -98,7 +99,7 @@ class RecoverCrashedPodAgainstRealPostgresTest {
   void anApprovedRestartBringsAKilledServerBack() throws Exception {
     long killed = crash();
     RecoverCrashedPodWorkflow wf = start(7);
-    GateView gate = awaitGate(wf, RecoverCrashedPodWorkflow.RESTART_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RecoverCrashedPodWorkflow.RESTART_GATE);
     assertThat(gate.description()).startsWith("pg_ctl start of the server at " + cluster.dataDirectory());
     assertThat(accepting()).as("nothing started before the approval").isFalse();
 
@@ -118,14 +119,14 @@ class RecoverCrashedPodAgainstRealPostgresTest {
     assertThat(result.checks()).singleElement().satisfies(c -> assertThat(c).contains("server ACCEPTING").endsWith("(back: it helped)"));
     assertThat(accepting()).isTrue();
     assertThat(cluster.postmasterPid()).isNotEqualTo(killed);
-    saveHistory(wf, "recover-crashed-pod");
+    GatedRuns.saveHistory(env.getWorkflowClient(), wf, "recover-crashed-pod");
   }
 
   @Test
   void aRejectedRestartLeavesTheServerDown() throws Exception {
     crash();
     RecoverCrashedPodWorkflow wf = start(7);
-    GateView gate = awaitGate(wf, RecoverCrashedPodWorkflow.RESTART_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RecoverCrashedPodWorkflow.RESTART_GATE);
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "look first", null));
     CrashRecoveryResult result = WorkflowStub.fromTyped(wf).getResult(CrashRecoveryResult.class);
 
@@ -147,7 +148,7 @@ class RecoverCrashedPodAgainstRealPostgresTest {
     Path outside = file(cluster.dataDirectory(), "postgresql-2020-01-01_000000.log", 40);
 
     RecoverCrashedPodWorkflow wf = start(7);
-    GateView gate = awaitGate(wf, RecoverCrashedPodWorkflow.LOG_CLEANUP_GATE);
+    GateView gate = GatedRuns.awaitGate(wf::approvals, RecoverCrashedPodWorkflow.LOG_CLEANUP_GATE);
     assertThat(gate.description()).contains("delete 2 server log file(s) older than 7 days", logs.toString(),
         "postgresql-2020-01-01_000000.log (11 bytes", "postgresql-2020-01-02_000000.csv (11 bytes");
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "ok", null));
@@ -222,25 +223,5 @@ class RecoverCrashedPodAgainstRealPostgresTest {
         RecoverCrashedPodWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("destructive/pg").build());
     WorkflowClient.start(wf::recover, new CrashRecoveryRequest("pg", days, null, false, "alice"));
     return wf;
-  }
-
-  /** Polls the query without blocking on the result: time skipping would otherwise time the gate out. */
-  private static GateView awaitGate(RecoverCrashedPodWorkflow wf, String gateId) throws InterruptedException {
-    for (int i = 0; i < 600; i++) {
-      List<GateView> gates = wf.approvals();
-      if (!gates.isEmpty()) {
-        assertThat(gates.get(gates.size() - 1).gateId()).isEqualTo(gateId);
-        return gates.get(gates.size() - 1);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no gate opened within 60 s");
-  }
-
-  /** Kept under target/histories/: recordings for the replay test come from real runs. */
-  private void saveHistory(RecoverCrashedPodWorkflow wf, String name) throws IOException {
-    Path dir = Files.createDirectories(Path.of("target", "histories"));
-    Files.writeString(dir.resolve(name + ".json"),
-        env.getWorkflowClient().fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
   }
 }

@@ -12,6 +12,7 @@ import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
+import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.SmallDisk;
@@ -155,7 +156,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     }
     Set<String> before = logDirectory();
     ReclaimDiskSpaceWorkflow wf = start(new DiskRequest("pg", null, null, null, null, false, "alice"));
-    GateView gate = awaitGate(wf);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     assertThat(gate.gateId()).isEqualTo(ReclaimDiskSpaceWorkflow.DELETE_LOGS_GATE);
     for (Path p : oldLogs) {
       assertThat(gate.description()).contains(p.getFileName() + " (");
@@ -181,7 +182,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     if (disk != null) {
       assertThat(result.checks().get(0)).contains("under the 85.0 % threshold").doesNotContain("NOT under");
     }
-    saveHistory(wf, "reclaim-disk-space");
+    GatedRuns.saveHistory(env.getWorkflowClient(), wf, "reclaim-disk-space");
   }
 
   @Test
@@ -191,7 +192,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     Set<String> before = logDirectory();
     long used = usedBytes();
     ReclaimDiskSpaceWorkflow wf = start(new DiskRequest("pg", null, null, null, null, false, "alice"));
-    GateView gate = awaitGate(wf);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "needed for the audit", null));
     ReclaimResult result = WorkflowStub.fromTyped(wf).getResult(ReclaimResult.class);
 
@@ -212,7 +213,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     long bloated = tableSize("messages");
 
     ReclaimDiskSpaceWorkflow rejected = start(new DiskRequest("pg", null, true, null, null, false, "alice"));
-    GateView first = awaitGate(rejected);
+    GateView first = GatedRuns.awaitGate(rejected::approvals);
     assertThat(first.gateId()).isEqualTo(ReclaimDiskSpaceWorkflow.VACUUM_FULL_GATE);
     assertThat(first.description()).contains("VACUUM FULL of postgres.public.messages", "ACCESS EXCLUSIVE lock");
     rejected.reject(new ApprovalDecision(first.gateId(), "bob", first.digest(), "not now", null));
@@ -220,7 +221,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     assertThat(tableSize("messages")).as("a rejected VACUUM FULL leaves the table as it was").isEqualTo(bloated);
 
     ReclaimDiskSpaceWorkflow wf = start(new DiskRequest("pg", null, true, null, null, false, "alice"));
-    GateView gate = awaitGate(wf);
+    GateView gate = GatedRuns.awaitGate(wf::approvals);
     wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "in the window", null));
     ReclaimResult result = WorkflowStub.fromTyped(wf).getResult(ReclaimResult.class);
 
@@ -265,7 +266,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     assertThat(pgWal()).as("every WAL file and .ready marker is still there").containsAll(walBefore);
 
     ReclaimDiskSpaceWorkflow drop = start(new DiskRequest("pg", null, null, null, true, false, "alice"));
-    GateView gate = awaitGate(drop);
+    GateView gate = GatedRuns.awaitGate(drop::approvals);
     assertThat(gate.gateId()).isEqualTo(ReclaimDiskSpaceWorkflow.DROP_SLOT_GATE);
     assertThat(gate.description()).contains("slot gone_replica", "need reinitializing");
     drop.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), "replica decommissioned", null));
@@ -281,24 +282,6 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
         ReclaimDiskSpaceWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(wf::reclaim, request);
     return wf;
-  }
-
-  /** Polls the query without blocking on the result: time skipping would otherwise time the gate out. */
-  private static GateView awaitGate(ReclaimDiskSpaceWorkflow wf) throws InterruptedException {
-    for (int i = 0; i < 600; i++) {
-      List<GateView> gates = wf.approvals();
-      if (!gates.isEmpty() && gates.get(gates.size() - 1).open()) {
-        return gates.get(gates.size() - 1);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no gate opened within 60 s");
-  }
-
-  private void saveHistory(ReclaimDiskSpaceWorkflow wf, String name) throws IOException {
-    Path dir = Files.createDirectories(Path.of("target", "histories"));
-    Files.writeString(dir.resolve(name + ".json"),
-        env.getWorkflowClient().fetchHistory(WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).toJson(true));
   }
 
   private long usedBytes() throws IOException {
