@@ -125,9 +125,14 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
 
   private List<BackupRun> temporalRuns(WorkflowClient client, String target) {
     String query = RunbookSearchAttributes.RUNBOOK.getName() + " = '" + BackupDatabasesWorkflow.TYPE + "' AND "
-        + RunbookSearchAttributes.TARGET.getName() + " = '" + target.replace("'", "") + "' ORDER BY StartTime DESC";
+        + RunbookSearchAttributes.TARGET.getName() + " = '" + target.replace("'", "") + "'";
     List<BackupRun> runs = new ArrayList<>();
-    for (WorkflowExecutionMetadata run : client.listExecutions(query).limit(RECENT_RUNS).toList()) {
+    // No ORDER BY: SQL visibility (the dev server's, PostgreSQL/MySQL persistence) refuses it, and its
+    // default order is already newest first; the sort below makes that explicit for every backend.
+    List<WorkflowExecutionMetadata> recent = new ArrayList<>(client.listExecutions(query).limit(RECENT_RUNS).toList());
+    recent.sort(java.util.Comparator.comparing(WorkflowExecutionMetadata::getStartTime,
+        java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())));
+    for (WorkflowExecutionMetadata run : recent) {
       String id = run.getExecution().getWorkflowId();
       String source = "temporal:" + id;
       WorkflowExecutionStatus status = run.getStatus();
