@@ -77,7 +77,9 @@ public class StorageSpaceActivitiesImpl implements StorageSpaceActivities {
   private BackupPodStorage podStorage(String namespace) {
     KubernetesClient k8s = kubernetes.get();
     Job job = k8s.batch().v1().jobs().inNamespace(namespace).withLabel("app", BackupFailureActivitiesImpl.JOB_LABEL).list().getItems()
-        .stream().max(Comparator.comparing((Job j) -> j.getMetadata().getCreationTimestamp())).orElse(null);
+        .stream()
+        .max(Comparator.comparing((Job j) -> j.getMetadata().getCreationTimestamp()).thenComparing(j -> j.getMetadata().getName()))
+        .orElse(null); // created in the same second: the seed's names end in the date
     if (job == null) {
       return new BackupPodStorage(namespace, null, List.of(), List.of(), false, List.of());
     }
