@@ -128,8 +128,9 @@ final class StorageRepair {
           + ", not over the " + DISK_FULL_PERCENT + "% threshold: nothing is cleaned or grown there");
       return null;
     }
-    findings.add("storage: the data directory is at " + usage(disk) + "; this run cleans old dump files and grows the volume,"
-        + " both behind approval; for WAL kept by archiving or replication slots, server logs and bloat run the ReclaimDiskSpace runbook");
+    findings.add("storage: the data directory is at " + usage(disk) + "; this run deletes old dump files"
+        + (hosting == Hosting.KUBERNETES ? " and grows the data volume where its storage class allows it," : "")
+        + " behind approval; for WAL kept by archiving or replication slots, server logs and bloat run the ReclaimDiskSpace runbook");
     GateOutcome refused = cleanOldDumps();
     return refused != null ? refused : expandVolume(hosting);
   }
