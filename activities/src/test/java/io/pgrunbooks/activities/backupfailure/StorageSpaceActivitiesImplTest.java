@@ -17,12 +17,20 @@ import io.pgrunbooks.activities.targets.TargetConfig.Endpoint;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
+import io.pgrunbooks.activities.host.OsCommand;
 import io.pgrunbooks.workflows.backupfailure.BackupPodStorage;
+import io.pgrunbooks.workflows.backupfailure.DumpFile;
+import io.pgrunbooks.workflows.backupfailure.OldDumps;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** "Check backup pod storage" against fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
@@ -104,5 +112,32 @@ class StorageSpaceActivitiesImplTest {
   void aHostTargetHasNoBackupPod() {
     assertThatThrownBy(() -> activities().checkBackupPodStorage("local")).isInstanceOf(ApplicationFailure.class)
         .hasMessageContaining("stage no local file");
+  }
+
+  /** backup.local-dump-directory and backup.dump-retention-days as users configure them, used by the listing in the pod. */
+  @Test
+  void theConfiguredDumpDirectoryAndRetentionAreListedInThePod() {
+    String p = "pgrunbooks.targets.link.";
+    TargetsProperties bound = new Binder(new MapConfigurationPropertySource(Map.of(
+        p + "hosting", "kubernetes", p + "primary.jdbc-url", "jdbc:postgresql://127.0.0.1:1/postgres",
+        p + "kubernetes.namespace", NS, p + "kubernetes.primary-pod", "postgres-primary-0",
+        p + "kubernetes.data-directory", "/var/lib/postgresql/data", p + "backup.store", "s3",
+        p + "backup.local-dump-directory", "/backups", p + "backup.dump-retention-days", "3")))
+        .bind("pgrunbooks", TargetsProperties.class).get();
+    assertThat(bound.targets().get("link").backup().dumpRetentionDays()).isEqualTo(3);
+    long fourDaysOld = Instant.now().minus(Duration.ofDays(4)).getEpochSecond();
+    List<List<String>> sent = new ArrayList<>();
+    StorageSpaceActivitiesImpl activities = new StorageSpaceActivitiesImpl(new TargetRegistry(bound),
+        new ServerShells(List.of(new PodShell((placement, command) -> {
+          sent.add(command);
+          return new OsCommand.Result(0, command.get(1) + "/nightly.dump|10|" + fourDaysOld + "\n", "");
+        }))), () -> client);
+
+    OldDumps dumps = activities.findOldDumpFiles("link");
+    assertThat(dumps.retentionDays()).isEqualTo(3);
+    assertThat(dumps.directories()).containsExactly("/var/lib/postgresql/data", "/backups");
+    assertThat(dumps.files()).extracting(DumpFile::path).containsExactly("/backups/nightly.dump", "/var/lib/postgresql/data/nightly.dump");
+    assertThat(sent).extracting(c -> c.get(1)).containsExactly("/var/lib/postgresql/data", "/backups");
+    assertThat(TargetConfig.BackupSettings.DEFAULT_DUMP_RETENTION_DAYS).as("the seed's -mtime +7").isEqualTo(7);
   }
 }
