@@ -26,6 +26,12 @@ public final class HostTargets {
     return new TargetRegistry(new TargetsProperties(Map.of(name, of(cluster, databases))));
   }
 
+  /** The same, its backups going where {@code backup} says. */
+  public static TargetRegistry registry(
+      String name, PostgresCluster cluster, List<String> databases, TargetConfig.BackupSettings backup) {
+    return new TargetRegistry(new TargetsProperties(Map.of(name, of(cluster, databases, backup))));
+  }
+
   public static TargetConfig of(PostgresCluster cluster, List<String> databases) {
     return of(cluster, databases, null);
   }

@@ -1,9 +1,14 @@
 package io.pgrunbooks.harness;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +40,25 @@ public final class SmallDisk implements AutoCloseable {
 
   public Path path() {
     return mountPoint;
+  }
+
+  /** Bytes to write into the file system of {@code directory} to bring its use to {@code fraction} (0.94: 94 %). */
+  public static long bytesToFill(Path directory, double fraction) throws IOException {
+    FileStore store = Files.getFileStore(directory);
+    long used = store.getTotalSpace() - store.getUnallocatedSpace();
+    return (long) (fraction * (used + store.getUsableSpace())) - used;
+  }
+
+  /** Writes {@code bytes} bytes to {@code file} (for real, block by block) and sets its modification time. */
+  public static void write(Path file, long bytes, Instant modified) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      byte[] block = new byte[1 << 20];
+      Arrays.fill(block, (byte) 'x');
+      for (long left = bytes; left > 0; left -= block.length) {
+        f.write(block, 0, (int) Math.min(block.length, left));
+      }
+    }
+    Files.setLastModifiedTime(file, FileTime.from(modified));
   }
 
   @Override

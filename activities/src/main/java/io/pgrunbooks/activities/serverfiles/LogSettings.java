@@ -34,8 +34,13 @@ public record LogSettings(String dataDirectory, String directory, String filenam
       Map.entry('%', "%"));
 
   /** Directories of PostgreSQL's own in a data directory: a log_directory among them is refused. */
-  private static final List<String> OWN_DIRECTORIES =
+  static final List<String> OWN_DIRECTORIES =
       List.of("pg_wal", "base", "global", "pg_xact", "pg_multixact", "pg_tblspc", "pg_twophase", "pg_logical", "pg_replslot");
+
+  /** Whether {@code directory} is one of PostgreSQL's own directories of {@code dataDirectory}, or below one. */
+  static boolean ownedByPostgres(String dataDirectory, String directory) {
+    return OWN_DIRECTORIES.stream().anyMatch(d -> directory.equals(dataDirectory + "/" + d) || directory.startsWith(dataDirectory + "/" + d + "/"));
+  }
 
   /** From the settings' values as the server (or {@code postgres -C}) shows them. */
   public static LogSettings of(String dataDirectory, String logDirectory, String filename, String collector, String currentFile) {
@@ -82,8 +87,7 @@ public record LogSettings(String dataDirectory, String directory, String filenam
 
   /** Why nothing may be deleted in the log directory (the data directory or one of PostgreSQL's own), null when it may. */
   public String unsafe() {
-    boolean own = directory.equals(dataDirectory)
-        || OWN_DIRECTORIES.stream().anyMatch(d -> directory.equals(dataDirectory + "/" + d) || directory.startsWith(dataDirectory + "/" + d + "/"));
+    boolean own = directory.equals(dataDirectory) || ownedByPostgres(dataDirectory, directory);
     return own
         ? "log_directory " + directory + " is the data directory or one of PostgreSQL's own directories:"
             + " nothing is deleted there; give the server a log directory of its own"

@@ -49,6 +49,13 @@ public final class ServerFileCommands {
     return List.of("find", directory, "-maxdepth", "1", "-type", "f", "-name", name, "-mmin", "+" + minutes, "-print", "-delete");
   }
 
+  /** The same, and only while the file still has exactly {@code bytes} bytes ({@code -size Nc}: GNU and busybox). */
+  static List<String> deleteCommand(String directory, String name, long minutes, long bytes) {
+    List<String> command = new ArrayList<>(deleteCommand(directory, name, minutes));
+    command.addAll(command.size() - 2, List.of("-size", bytes + "c"));
+    return List.copyOf(command);
+  }
+
   static void requireSafeName(String name) {
     if (name == null || !SAFE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("not a plain file name: " + name);

@@ -138,6 +138,11 @@ public record TargetConfig(
    * @param previousKeyRefs references to the passphrases of earlier keys (default none): after a
    *     key rotation, the backups made before it are opened with the one whose key id they record
    *     (see {@link io.pgrunbooks.activities.backup.BackupKeyring})
+   * @param localDumpDirectory a directory on the database's machine (host) or in the primary pod's
+   *     PostgreSQL container (kubernetes) where dumps made by hand or by scripts are left (null: none);
+   *     the backup-failure runbook's storage step offers its old dump files for deletion, as it does
+   *     those in the top level of the data directory. Never one of PostgreSQL's own directories.
+   * @param dumpRetentionDays dump files last modified more than this many days ago are old (default 7, the seed's)
    */
   public record BackupSettings(
       String store,
@@ -150,8 +155,23 @@ public record TargetConfig(
       String user,
       String passwordRef,
       String binDirectory,
-      List<String> previousKeyRefs) {
+      List<String> previousKeyRefs,
+      String localDumpDirectory,
+      Integer dumpRetentionDays) {
 
+    /** The settings without a local dump directory, with the default dump retention. */
+    public BackupSettings(
+        String store, String prefix, String keyRef, io.pgrunbooks.workflows.backup.BackupFormat format, Integer parallelism,
+        Integer iterations, String storageClass, String user, String passwordRef, String binDirectory, List<String> previousKeyRefs) {
+      this(store, prefix, keyRef, format, parallelism, iterations, storageClass, user, passwordRef, binDirectory, previousKeyRefs,
+          null, null);
+    }
+
+    /** The seed's {@code -mtime +7}. */
+    public static final int DEFAULT_DUMP_RETENTION_DAYS = 7;
+
+    /** The constructor configuration binds to (the record has a second one). */
+    @ConstructorBinding
     public BackupSettings {
       previousKeyRefs = previousKeyRefs == null ? List.of() : List.copyOf(previousKeyRefs);
       prefix = prefix == null || prefix.isBlank() ? "postgres-backups" : prefix;
@@ -159,12 +179,15 @@ public record TargetConfig(
       parallelism = parallelism == null || parallelism < 1 ? 2 : parallelism;
       iterations = iterations == null || iterations < 1 ? 100_000 : iterations;
       storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD_IA" : storageClass;
+      localDumpDirectory = localDumpDirectory == null || localDumpDirectory.isBlank() ? null : localDumpDirectory;
+      dumpRetentionDays = dumpRetentionDays == null || dumpRetentionDays < 1 ? DEFAULT_DUMP_RETENTION_DAYS : dumpRetentionDays;
     }
 
     /** The same settings after a rotation: {@code keyRef} is the new key, the old ones become previous. */
     public BackupSettings rotatedTo(String newKeyRef, List<String> previous) {
       return new BackupSettings(
-          store, prefix, newKeyRef, format, parallelism, iterations, storageClass, user, passwordRef, binDirectory, previous);
+          store, prefix, newKeyRef, format, parallelism, iterations, storageClass, user, passwordRef, binDirectory, previous,
+          localDumpDirectory, dumpRetentionDays);
     }
   }
 

@@ -3,10 +3,6 @@ package io.pgrunbooks.activities.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -20,6 +16,7 @@ import io.pgrunbooks.activities.targets.TargetConfig.Endpoint;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
+import io.pgrunbooks.harness.PrimaryDataVolume;
 import io.pgrunbooks.workflows.disk.DataVolume;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.failure.ApplicationFailure;
@@ -52,28 +49,11 @@ class DiskActivitiesImplTest {
   }
 
   private void cluster(String storageClass, Boolean allowExpansion) {
-    client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName(storageClass).endMetadata()
-        .withProvisioner("ebs.csi.aws.com").withAllowVolumeExpansion(allowExpansion).build()).create();
-    client.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
-        .withNewMetadata().withName("data-postgres-primary-0").endMetadata()
-        .withNewSpec().withStorageClassName(storageClass).withAccessModes("ReadWriteOnce")
-        .withNewResources().addToRequests("storage", new Quantity("100Gi")).endResources().endSpec()
-        .withNewStatus().withPhase("Bound").addToCapacity("storage", new Quantity("100Gi")).endStatus()
-        .build()).create();
-    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("postgres-primary-0").endMetadata()
-        .withNewSpec()
-        .addNewContainer().withName("postgres").withImage("postgres:15")
-        .addNewVolumeMount().withName("run").withMountPath("/var/run/postgresql").endVolumeMount()
-        .addNewVolumeMount().withName("data").withMountPath("/var/lib/postgresql").endVolumeMount()
-        .endContainer()
-        .addNewVolume().withName("run").withNewEmptyDir().endEmptyDir().endVolume()
-        .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("data-postgres-primary-0").endPersistentVolumeClaim().endVolume()
-        .endSpec().build()).create();
+    PrimaryDataVolume.create(client, NS, storageClass, allowExpansion);
   }
 
   private String requested() {
-    return client.persistentVolumeClaims().inNamespace(NS).withName("data-postgres-primary-0").get()
-        .getSpec().getResources().getRequests().get("storage").toString();
+    return PrimaryDataVolume.requested(client, NS);
   }
 
   @Test

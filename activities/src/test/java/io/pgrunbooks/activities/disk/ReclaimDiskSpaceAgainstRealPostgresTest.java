@@ -31,11 +31,9 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -116,9 +114,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
   private List<Path> fillWithOldLogs() throws IOException {
     Path log = cluster.dataDirectory().resolve("log");
     Files.createDirectories(log);
-    FileStore store = Files.getFileStore(cluster.dataDirectory());
-    long used = store.getTotalSpace() - store.getUnallocatedSpace();
-    long toFill = disk == null ? 3L << 20 : (long) (0.92 * (used + store.getUsableSpace())) - used;
+    long toFill = disk == null ? 3L << 20 : SmallDisk.bytesToFill(cluster.dataDirectory(), 0.92);
     Instant old = Instant.now().minus(Duration.ofDays(30));
     List<Path> oldLogs = List.of(log.resolve(OLD_LOG_PREFIX + "1_000000.log"), log.resolve(OLD_LOG_PREFIX + "2_000000.log"),
         log.resolve(OLD_LOG_PREFIX + "3_000000.csv"));
@@ -131,14 +127,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
   }
 
   private static void write(Path file, long bytes, Instant modified) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      byte[] block = new byte[1 << 20];
-      java.util.Arrays.fill(block, (byte) 'x');
-      for (long left = bytes; left > 0; left -= block.length) {
-        f.write(block, 0, (int) Math.min(block.length, left));
-      }
-    }
-    Files.setLastModifiedTime(file, FileTime.from(modified));
+    SmallDisk.write(file, bytes, modified);
   }
 
   private Set<String> logDirectory() throws IOException {

@@ -33,6 +33,8 @@ import java.util.List;
  * @param report step 8, the report in Markdown
  * @param reportUri where the report was stored (null: not stored)
  * @param reason why it stopped early or what failed (null when it did not)
+ * @param storage step 5, scenario 3: the backup pod's storage, old dump files, the data volume (null:
+ *     storage was fine, nothing was looked at)
  */
 public record BackupFailureResult(
     BackupFailureStatus status,
@@ -58,7 +60,8 @@ public record BackupFailureResult(
     String escalatedAt,
     String report,
     String reportUri,
-    String reason) implements ScenarioResult {
+    String reason,
+    StorageSpace storage) implements ScenarioResult {
 
   @Override
   public String outcome() {

@@ -20,6 +20,10 @@ public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
   String BUCKET_GATE = "create-bucket";
   /** The escalation's id in its notice (not a gate: nothing waits for it). */
   String ESCALATION = "backup-not-verified";
+  /** Scenario 3: delete the old dump files the gate lists (never under pg_wal, never a file PostgreSQL owns). */
+  String CLEAN_DUMPS_GATE = "clean-old-dumps";
+  /** Scenario 3 (kubernetes): grow the data directory's claim to expandVolumeTo; only where its storage class allows it. */
+  String EXPAND_GATE = "expand-volume";
 
   @WorkflowMethod(name = TYPE)
   BackupFailureResult respond(BackupFailureRequest request);

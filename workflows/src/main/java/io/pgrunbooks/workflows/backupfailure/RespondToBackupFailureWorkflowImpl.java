@@ -34,8 +34,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The runbook, step by step. Read-only steps run straight away; the three changes (starting a stopped
- * cluster, repairing the backup role, creating a missing bucket) each open their own gate (30 minutes, then the run ends there,
+ * The runbook, step by step. Read-only steps run straight away; the changes (starting a stopped
+ * cluster, repairing the backup role, creating a missing bucket, and for storage issues deleting old
+ * dump files and growing the data volume, see {@link StorageRepair}) each open their own gate (30 minutes, then the run ends there,
  * as every repair scenario's gates do). Independently of the gates, a durable timer started with the
  * run fires the escalation when no backup is verified within {@link BackupFailureRequest#escalateAfter()}
  * (the seed's 2 hours) and the run goes on: the seed's 2 hours are about the backup still failing, not
@@ -66,6 +67,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   private final List<String> checks = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final Set<FailureClass> classes = new LinkedHashSet<>();
+  private final StorageRepair storage = new StorageRepair(gates, plan, actions, checks, findings);
   private BackupFailureRequest request;
   private BackupAlert alert;
   private BackupJobStatus jobStatus;
@@ -90,6 +92,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
       throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
           "escalateAfterMinutes must be at least 1 (null: the seed's 120)", "InvalidBackupFailureRequest");
     }
+    StorageRepair.validate(request);
     if (!request.dryRun()) {
       // 7. Escalation: a durable timer, started with the run, independent of gates and children.
       Async.procedure(this::escalateWhenLate);
@@ -212,13 +215,11 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
       }
     }
 
-    // Scenario 3: storage issues (a finding: the disk runbook reclaims space under its own gates).
-    if (disk != null && disk.percentUsed() >= DISK_FULL_PERCENT) {
-      classes.add(FailureClass.STORAGE);
-    }
-    if (classes.contains(FailureClass.STORAGE)) {
-      findings.add("storage: " + (disk == null ? "disk use unknown" : String.format(java.util.Locale.ROOT, "%.1f%% used at %s", disk.percentUsed(), disk.path()))
-          + "; reclaim space with the ReclaimDiskSpace runbook (old files, PVC expansion), not done here");
+    // Scenario 3: storage issues: backup pod storage, old dump files and the data volume, each change
+    // behind its gate (StorageRepair); nothing runs while the disk is under the threshold and no error says storage.
+    GateOutcome storageRefused = storage.resolve(request, disk, classes, classified, connectivity.hosting());
+    if (storageRefused != null) {
+      return stop(BackupFailureStatus.REJECTED, storageRefused.refusal());
     }
 
     String blocker = blocker();
@@ -320,12 +321,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   }
 
   private <T> T read(String what, Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (TemporalFailure e) {
-      findings.add(what + " could not be read: " + FailureMessages.rootMessage(e));
-      return null;
-    }
+    return FindingReads.read(findings, what, step);
   }
 
   private ChildWorkflowOptions childOptions(String role, String workflowType) {
@@ -361,7 +357,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
     return new BackupFailureResult(
         status, request.target(), alert, jobStatus, readiness, disk, classified, List.copyOf(classes), connectivity, role, key,
         store, List.copyOf(plan), gates.outcomes(), List.copyOf(actions), List.copyOf(checks), List.copyOf(findings),
-        backupMetadataKey, backupChildId, verified, escalatedAt, markdown, uri, reason);
+        backupMetadataKey, backupChildId, verified, escalatedAt, markdown, uri, reason, storage.report());
   }
 
   private static String now() {

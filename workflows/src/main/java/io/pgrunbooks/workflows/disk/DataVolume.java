@@ -22,4 +22,15 @@ public record DataVolume(
     return "claim " + namespace + "/" + claim + " (storage class " + storageClass + ", requests " + requested
         + ", capacity " + capacity + (conditions.isEmpty() ? "" : ", " + String.join("; ", conditions)) + ")";
   }
+
+  /** What the claim says after a patch of its request: grown, or waiting for the file system resize. */
+  public String expansionState() {
+    if (conditions.stream().anyMatch(c -> c.startsWith("FileSystemResizePending"))) {
+      return "the volume grew, the file system grows when the pod restarts (FileSystemResizePending), capacity " + capacity;
+    }
+    if (capacity != null && capacity.equals(requested)) {
+      return "capacity is now " + capacity;
+    }
+    return "capacity still " + capacity + (conditions.isEmpty() ? " (the resize is under way)" : ", " + String.join("; ", conditions));
+  }
 }

@@ -149,7 +149,7 @@ public class ReclaimDiskSpaceWorkflowImpl extends GatedRun implements ReclaimDis
       }
       RunProgress.enter("expand-volume", "Growing " + volume.claim() + " to " + request.expandTo());
       expanded = quick.expandDataVolume(target, volume.claim(), request.expandTo());
-      recheck("after asking for " + expanded.requested() + " on " + expanded.claim() + ": " + expansionState(expanded));
+      recheck("after asking for " + expanded.requested() + " on " + expanded.claim() + ": " + expanded.expansionState());
     }
 
     // 5 (change). Gate, then VACUUM FULL (maintenance window) or plain VACUUM of the bloated tables.
@@ -277,17 +277,6 @@ public class ReclaimDiskSpaceWorkflowImpl extends GatedRun implements ReclaimDis
       findings.add("no table among the largest has at least " + BLOATED_DEAD_PERCENT + " % and " + BLOATED_MIN_DEAD_TUPLES
           + " dead rows: nothing to vacuum");
     }
-  }
-
-  /** What the claim says after the patch: grown, or waiting for the file system resize. */
-  private static String expansionState(DataVolume v) {
-    if (v.conditions().stream().anyMatch(c -> c.startsWith("FileSystemResizePending"))) {
-      return "the volume grew, the file system grows when the pod restarts (FileSystemResizePending), capacity " + v.capacity();
-    }
-    if (v.capacity() != null && v.capacity().equals(v.requested())) {
-      return "capacity is now " + v.capacity();
-    }
-    return "capacity still " + v.capacity() + (v.conditions().isEmpty() ? " (the resize is under way)" : ", " + String.join("; ", v.conditions()));
   }
 
   private void recheck(String after) {

@@ -19,6 +19,8 @@ import io.pgrunbooks.workflows.assessment.Readiness;
 import io.pgrunbooks.workflows.assessment.ReadinessState;
 import io.pgrunbooks.workflows.assessment.StorageUsage;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
+import io.pgrunbooks.workflows.disk.DataVolume;
+import io.pgrunbooks.workflows.disk.DiskActivities;
 import io.pgrunbooks.workflows.response.IncidentReportActivities;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.client.WorkflowClient;
@@ -62,6 +64,8 @@ class RespondToBackupFailureWorkflowTest {
   private final AssessmentActivities assessment = mock(AssessmentActivities.class, withSettings().withoutAnnotations());
   private final EscalationActivities escalation = mock(EscalationActivities.class, withSettings().withoutAnnotations());
   private final IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
+  private final StorageSpaceActivities space = mock(StorageSpaceActivities.class, withSettings().withoutAnnotations());
+  private final DiskActivities volumes = mock(DiskActivities.class, withSettings().withoutAnnotations());
 
   @AfterEach
   void resetFakes() {
@@ -86,14 +90,18 @@ class RespondToBackupFailureWorkflowTest {
     when(steps.createBackupBucket("link")).thenReturn("created bucket link-backups in store s3 (endpoint http://minio:9000)");
     when(storeChecks.checkBucketReplication("link")).thenReturn(NOT_REPLICATED);
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/r.md");
-    worker.registerActivitiesImplementations(steps, storeChecks, alerts, assessment, escalation, reports);
+    worker.registerActivitiesImplementations(steps, storeChecks, alerts, assessment, escalation, reports, space, volumes);
     env.start();
   }
 
   private static RespondToBackupFailureWorkflow run(WorkflowClient client, Worker worker, Integer escalateAfter, boolean dryRun) {
+    return run(client, worker, new BackupFailureRequest("link", escalateAfter, dryRun, "alice"));
+  }
+
+  private static RespondToBackupFailureWorkflow run(WorkflowClient client, Worker worker, BackupFailureRequest request) {
     RespondToBackupFailureWorkflow wf = client.newWorkflowStub(RespondToBackupFailureWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("bf-1").build());
-    WorkflowClient.start(wf::respond, new BackupFailureRequest("link", escalateAfter, dryRun, "alice"));
+    WorkflowClient.start(wf::respond, request);
     return wf;
   }
 
@@ -272,15 +280,23 @@ class RespondToBackupFailureWorkflowTest {
   }
 
   @Test
-  void aFullDiskAndAnUnknownErrorAreFindingsAndTheBackupStillRuns(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+  void aFullDiskWithoutOldDumpsAndAnUnknownErrorAreFindingsAndTheBackupStillRuns(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, new BackupError("kubernetes:postgres-backup-1", null, "No space left on device"),
         new BackupError("temporal:backup-1", "PgDumpMissing", "pg_dump 13 is older than the server"));
-    when(assessment.checkDiskUsage("link")).thenReturn(new StorageUsage("/data", 100, 95, 5, 95.0));
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL);
+    when(space.findOldDumpFiles("link")).thenReturn(new OldDumps(List.of("/data"), 7, "2026-11-22T00:00:00Z", List.of(), List.of()));
     BackupFailureResult r = result(run(client, worker, null, false));
     assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
     assertThat(r.classes()).containsExactly(FailureClass.STORAGE, FailureClass.UNKNOWN);
-    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("95.0% used at /data").contains("ReclaimDiskSpace"))
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("95.0% used (5 B free of 100 B) at /data").contains("ReclaimDiskSpace"))
+        .anySatisfy(f -> assertThat(f).contains("no dump file older than 7 days in /data: nothing to clean"))
+        .anySatisfy(f -> assertThat(f).contains("growing the disk is not done on HOST hosting").contains("resize2fs"))
         .anySatisfy(f -> assertThat(f).contains("matches none of the seed's patterns: pg_dump 13 is older than the server"));
+    assertThat(r.decisions()).isEmpty();
+    verify(space, never()).checkBackupPodStorage(any());
+    verify(space, never()).deleteOldDumpFiles(any(), any());
+    verify(volumes, never()).describeDataVolume(any(), any());
   }
 
   @Test
@@ -335,5 +351,184 @@ class RespondToBackupFailureWorkflowTest {
     assertThat(r.backupChildId()).isNull();
     verify(steps, never()).startStoppedDatabase(any());
     verify(reports, never()).storeIncidentReport(any(), any());
+  }
+
+  // Scenario 3: storage issues.
+
+  static final StorageUsage FULL = new StorageUsage("/data", 100, 95, 5, 95.0);
+  static final StorageUsage CLEANED = new StorageUsage("/data", 100, 60, 40, 60.0);
+  static final ConnectivityCheck UP_ON_KUBERNETES =
+      new ConnectivityCheck(Hosting.KUBERNETES, "postgres-primary:5432", true, true, null, "*", null);
+  static final OldDumps TWO_OLD_DUMPS = new OldDumps(List.of("/data"), 7, "2026-11-22T00:00:00Z", List.of(
+      new DumpFile("/data", "link_users-2026-10-01.dump", 30, "2026-10-01T02:00:00Z"),
+      new DumpFile("/data", "manual.sql.gz", 10, "2026-10-05T09:30:00Z")), List.of());
+  static final DataVolume EXPANDABLE = new DataVolume(
+      "link-services", "data-postgres-primary-0", "ssd", true, "100Gi", "100Gi", List.of(), null);
+
+  private void onKubernetes() {
+    when(steps.checkDatabaseConnectivity("link")).thenReturn(UP_ON_KUBERNETES);
+    when(space.checkBackupPodStorage("link")).thenReturn(
+        new BackupPodStorage("link-services", "postgres-backup-20261129", List.of("postgres-backup-20261129-x Succeeded"), List.of(), false, List.of()));
+    when(space.findOldDumpFiles("link")).thenReturn(new OldDumps(List.of("/data"), 7, "2026-11-22T00:00:00Z", List.of(), List.of()));
+  }
+
+  @Test
+  void storageThatIsFineRunsNoStorageStepAtAll(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    BackupFailureResult r = result(run(client, worker, new BackupFailureRequest("link", null, false, "alice", "200Gi")));
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(r.classes()).doesNotContain(FailureClass.STORAGE);
+    assertThat(r.storage()).isNull();
+    verify(assessment, times(1)).checkDiskUsage("link");
+    org.mockito.Mockito.verifyNoInteractions(space, volumes);
+  }
+
+  @Test
+  void oldDumpsOnAFullDiskAreDeletedAsListedAfterApprovalAndTheDiskIsRechecked(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker, new BackupError("temporal:backup-1", "PgDumpFailed", "could not write to file: No space left on device"));
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL, CLEANED);
+    when(space.findOldDumpFiles("link")).thenReturn(TWO_OLD_DUMPS);
+    when(space.deleteOldDumpFiles("link", TWO_OLD_DUMPS)).thenReturn(new DumpDeletion(
+        List.of("/data/link_users-2026-10-01.dump"), 30, List.of("/data/manual.sql.gz"), List.of()));
+    RespondToBackupFailureWorkflow wf = run(client, worker, null, false);
+
+    GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.CLEAN_DUMPS_GATE);
+    assertThat(gate.description()).contains("delete 2 dump file(s), 40 B: /data/link_users-2026-10-01.dump (30 B, modified 2026-10-01T02:00:00Z),"
+        + " /data/manual.sql.gz (10 B, modified 2026-10-05T09:30:00Z)").contains("more than 7 days ago").contains("nothing under pg_wal");
+    verify(space, never()).deleteOldDumpFiles(any(), any());
+    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
+
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(r.classes()).containsExactly(FailureClass.STORAGE);
+    verify(space, times(1)).deleteOldDumpFiles("link", TWO_OLD_DUMPS);
+    assertThat(r.actions()).first().isEqualTo("deleted 1 old dump file(s) (30 B): /data/link_users-2026-10-01.dump; already gone: /data/manual.sql.gz");
+    assertThat(r.checks()).first().isEqualTo("after deleting 1 old dump file(s): 95.0% -> 60.0% used (40 B free of 100 B) at /data, 35 B freed;"
+        + " it helped, now under the 90.0% threshold");
+    assertThat(r.storage().oldDumps()).isEqualTo(TWO_OLD_DUMPS);
+    assertThat(r.storage().after()).isEqualTo(CLEANED);
+    assertThat(r.report()).contains("clean-old-dumps: approved by bob");
+    verify(volumes, never()).describeDataVolume(any(), any());
+  }
+
+  @Test
+  void aRejectedDumpCleanupEndsTheRunAndDeletesNothing(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL);
+    when(space.findOldDumpFiles("link")).thenReturn(TWO_OLD_DUMPS);
+    BackupFailureResult r = rejected(env, client, worker, RespondToBackupFailureWorkflow.CLEAN_DUMPS_GATE, "carol", "keep them for the audit");
+    assertThat(r.classes()).contains(FailureClass.STORAGE);
+    assertThat(r.backupChildId()).isNull();
+    verify(space, never()).deleteOldDumpFiles(any(), any());
+  }
+
+  @Test
+  void onKubernetesAFullDataVolumeIsGrownAfterApprovalWhereItsClassAllows(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    onKubernetes();
+    StorageUsage grown = new StorageUsage("/data", 200, 95, 105, 47.5);
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL, grown);
+    when(volumes.describeDataVolume("link", "200Gi")).thenReturn(EXPANDABLE);
+    when(volumes.expandDataVolume("link", "data-postgres-primary-0", "200Gi")).thenReturn(
+        new DataVolume("link-services", "data-postgres-primary-0", "ssd", true, "200Gi", "200Gi", List.of(), null));
+    RespondToBackupFailureWorkflow wf = run(client, worker, new BackupFailureRequest("link", null, false, "alice", "200Gi"));
+
+    GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.EXPAND_GATE);
+    assertThat(gate.description()).startsWith("set spec.resources.requests.storage of PersistentVolumeClaim link-services/data-postgres-primary-0"
+        + " from 100Gi to 200Gi (storage class ssd allows expansion); a volume cannot be shrunk again");
+    verify(volumes, never()).expandDataVolume(any(), any(), any());
+    wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
+
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
+    verify(volumes, times(1)).expandDataVolume("link", "data-postgres-primary-0", "200Gi");
+    assertThat(r.actions()).first().isEqualTo("set the storage request of claim link-services/data-postgres-primary-0 to 200Gi: capacity is now 200Gi");
+    assertThat(r.checks()).first().asString().startsWith("after asking for 200Gi on claim data-postgres-primary-0: 95.0% -> 47.5% used")
+        .contains("the file system grew to 200 B").contains("it helped, now under the 90.0% threshold");
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("backup pod storage: backup Job link-services/postgres-backup-20261129")
+        .endsWith("no eviction or full disk seen"));
+    assertThat(r.storage().expanded().requested()).isEqualTo("200Gi");
+  }
+
+  @Test
+  void onKubernetesAClassWithoutExpansionIsAFindingAndNothingIsPatched(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    onKubernetes();
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL);
+    when(volumes.describeDataVolume("link", "200Gi")).thenReturn(new DataVolume("link-services", "data-postgres-primary-0", "standard",
+        false, "100Gi", "100Gi", List.of(), "storage class standard of claim data-postgres-primary-0 does not allow volume expansion"));
+    BackupFailureResult r = result(run(client, worker, new BackupFailureRequest("link", null, false, "alice", "200Gi")));
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(r.decisions()).isEmpty();
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).isEqualTo(
+        "the volume is not grown: storage class standard of claim data-postgres-primary-0 does not allow volume expansion"));
+    verify(volumes, never()).expandDataVolume(any(), any(), any());
+  }
+
+  @Test
+  void onKubernetesWithoutASizeTheRunSaysWhetherTheVolumeCouldGrow(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    onKubernetes();
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL);
+    when(volumes.describeDataVolume("link", null)).thenReturn(EXPANDABLE);
+    BackupFailureResult r = result(run(client, worker, null, false));
+    assertThat(r.decisions()).isEmpty();
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("the data volume can grow: storage class ssd of claim"
+        + " link-services/data-postgres-primary-0").contains("run again with expandVolumeTo (larger than 100Gi)"));
+    verify(volumes, never()).expandDataVolume(any(), any(), any());
+  }
+
+  @Test
+  void anEvictedBackupPodIsStorageEvenWithRoomOnTheDataDisk(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    when(steps.readBackupJobStatus("link")).thenReturn(new BackupJobStatus(List.of(new BackupRun("kubernetes", "postgres-backup-20261129",
+        "Failed", "2026-11-29T01:00:00Z", false, List.of(new BackupError("kubernetes:postgres-backup-20261129", null,
+        "job failed: [BackoffLimitExceeded Job has reached the specified backoff limit]")))), null, List.of()));
+    onKubernetes();
+    when(space.checkBackupPodStorage("link")).thenReturn(new BackupPodStorage("link-services", "postgres-backup-20261129",
+        List.of("postgres-backup-20261129-x Failed Evicted: Pod ephemeral local storage usage exceeds the total limit of containers 1Gi."),
+        List.of("backup=1Gi"), true,
+        List.of("pod postgres-backup-20261129-x Evicted: Pod ephemeral local storage usage exceeds the total limit of containers 1Gi.")));
+    BackupFailureResult r = result(run(client, worker, null, false));
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.VERIFIED);
+    assertThat(r.classes()).containsExactly(FailureClass.UNKNOWN, FailureClass.STORAGE);
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("OUT OF SPACE").contains("ephemeral-storage limit backup=1Gi")
+        .contains("raise the Job's ephemeral-storage limit"))
+        .anySatisfy(f -> assertThat(f).contains("the data directory is at 40.0% used").contains("nothing is cleaned or grown there"));
+    assertThat(r.storage().pod().outOfSpace()).isTrue();
+    verify(space, never()).findOldDumpFiles(any());
+  }
+
+  @Test
+  void aDryRunPlansTheStorageGatesAndChangesNothing(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    onKubernetes();
+    when(assessment.checkDiskUsage("link")).thenReturn(FULL);
+    when(space.findOldDumpFiles("link")).thenReturn(TWO_OLD_DUMPS);
+    when(volumes.describeDataVolume("link", "200Gi")).thenReturn(EXPANDABLE);
+    BackupFailureResult r = result(run(client, worker, new BackupFailureRequest("link", null, true, "alice", "200Gi")));
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.PLANNED);
+    assertThat(r.plan()).anySatisfy(p -> assertThat(p).isEqualTo("gate clean-old-dumps: wait for approval; delete"
+        + " [/data/link_users-2026-10-01.dump, /data/manual.sql.gz]; re-check disk use"))
+        .anySatisfy(p -> assertThat(p).startsWith("gate expand-volume: wait for approval; set the storage request of"
+            + " link-services/data-postgres-primary-0 to 200Gi (only if the disk is still full after the cleanup)"));
+    assertThat(r.decisions()).isEmpty();
+    verify(space, never()).deleteOldDumpFiles(any(), any());
+    verify(volumes, never()).expandDataVolume(any(), any(), any());
+  }
+
+  @Test
+  void aSizeThatIsNoKubernetesQuantityIsRefusedBeforeAnyStep(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    RespondToBackupFailureWorkflow wf = run(client, worker, new BackupFailureRequest("link", null, false, "alice", "200 gigs"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> result(wf)).cause()
+        .isInstanceOfSatisfying(io.temporal.failure.ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo("InvalidBackupFailureRequest");
+          assertThat(f.getOriginalMessage()).isEqualTo("expandVolumeTo must be a Kubernetes quantity such as 200Gi, got '200 gigs'");
+        });
+    verify(alerts, never()).readBackupAlert(any());
+    assertThat(BackupFailureRequest.isStorageQuantity("1.5Ti")).isTrue();
+    assertThat(BackupFailureRequest.isStorageQuantity("-5Gi")).isFalse();
   }
 }
