@@ -20,6 +20,10 @@ public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
   String BUCKET_GATE = "create-bucket";
   /** The escalation's id in its notice (not a gate: nothing waits for it). */
   String ESCALATION = "backup-not-verified";
+  /** Scenario 5: write a new random key where the target's key-ref resolves to nothing. */
+  String CREATE_KEY_GATE = "create-backup-key";
+  /** Scenario 5, on request ({@code rotateKey}): keep the old key as {@code <key-ref>.<key id>}, write a new one. */
+  String ROTATE_KEY_GATE = "rotate-backup-key";
 
   @WorkflowMethod(name = TYPE)
   BackupFailureResult respond(BackupFailureRequest request);
