@@ -121,7 +121,7 @@ public final class BackupKeyring {
         "no configured key has key id " + keyId + ", the key this backup was made with; tried "
             + (tried.isEmpty() ? "nothing (no key reference is configured)" : String.join(", ", tried))
             + ": add a reference to that passphrase to pgrunbooks.targets." + targetName
-            + ".backup.previous-key-refs, or give its keyRef in the request",
+            + ".backup.previous-key-refs (or keep it as <key-ref>." + keyId + "), or give its keyRef in the request",
         NO_KEY_FOR_KEY_ID);
   }
 
