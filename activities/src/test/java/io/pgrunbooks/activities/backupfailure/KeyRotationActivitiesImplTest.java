@@ -3,29 +3,14 @@ package io.pgrunbooks.activities.backupfailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pgrunbooks.activities.backup.BackupActivitiesImpl;
 import io.pgrunbooks.activities.backup.BackupKeyring;
-import io.pgrunbooks.activities.backup.BackupMetrics;
 import io.pgrunbooks.activities.crypto.KeyIds;
-import io.pgrunbooks.activities.postgres.PostgresConnector;
-import io.pgrunbooks.activities.restore.RestoreActivitiesImpl;
-import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.secrets.SecretWriter;
 import io.pgrunbooks.activities.storage.TestStores;
 import io.pgrunbooks.activities.targets.TargetConfig.BackupSettings;
-import io.pgrunbooks.activities.targets.TargetRegistry;
-import io.pgrunbooks.activities.targets.TargetsProperties;
-import io.pgrunbooks.activities.verification.VerificationActivitiesImpl;
-import io.pgrunbooks.harness.ActivityStubs;
-import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.backup.BackupActivities;
-import io.pgrunbooks.workflows.backup.BackupFormat;
-import io.pgrunbooks.workflows.backup.BackupPlan;
-import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.BackupSet;
-import io.pgrunbooks.workflows.backup.DatabaseBackup;
 import io.pgrunbooks.workflows.backup.ObjectVerification;
 import io.pgrunbooks.workflows.backup.VerificationActivities;
 import io.pgrunbooks.workflows.backupfailure.BackupKeyCheck;
@@ -64,7 +49,7 @@ class KeyRotationActivitiesImplTest {
   static PostgresCluster cluster;
   static TestStores stores;
 
-  final List<ActivityStubs> envs = new ArrayList<>();
+  final List<BackupSteps> workers = new ArrayList<>();
   final List<String> copies = new ArrayList<>();
 
   @BeforeAll
@@ -85,7 +70,7 @@ class KeyRotationActivitiesImplTest {
 
   @AfterEach
   void close() {
-    envs.forEach(ActivityStubs::close);
+    workers.forEach(BackupSteps::close);
     copies.forEach(db -> cluster.execute("postgres", "drop database if exists \"" + db + "\" with (force)"));
   }
 
@@ -95,41 +80,24 @@ class KeyRotationActivitiesImplTest {
     final VerificationActivities verification;
     final RestoreActivities restore;
     final KeyRotationActivities keys;
+    private final BackupSteps steps;
 
     Worker(BackupSettings settings) {
-      TargetRegistry registry =
-          new TargetRegistry(new TargetsProperties(Map.of(TARGET, HostTargets.of(cluster, List.of("link_chat"), settings))));
-      SecretResolver secrets = new SecretResolver(() -> null);
-      PostgresConnector connector = new PostgresConnector(secrets);
-      ActivityStubs stubs =
-          new ActivityStubs(
-              new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(new SimpleMeterRegistry())),
-              new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
-              new RestoreActivitiesImpl(registry, stores.storage, secrets, connector),
-              new KeyRotationActivitiesImpl(registry, stores.storage, secrets, new SecretWriter(() -> null)));
-      envs.add(stubs);
-      backups = stubs.stub(BackupActivities.class);
-      verification = stubs.stub(VerificationActivities.class);
-      restore = stubs.stub(RestoreActivities.class);
-      keys = stubs.stub(KeyRotationActivities.class);
+      steps = new BackupSteps(cluster, stores, TARGET, "link_chat", settings);
+      workers.add(steps);
+      backups = steps.backups;
+      verification = steps.verification;
+      restore = steps.restore;
+      keys = steps.keys;
     }
 
-    /** A backup run as BackupDatabases does it; returns its set as the verification reads it. */
     BackupSet backUp(String label) {
-      BackupPlan plan = backups.planBackup(new BackupRequest(TARGET, List.of(), BackupFormat.COMPATIBLE, 0, null, "test"), label);
-      List<DatabaseBackup> results = plan.databases().stream().map(db -> backups.backupDatabase(plan, db)).toList();
-      backups.writeRunMetadata(plan, results, "test");
-      backups.moveLatestPointers(plan, plan.databases(), true);
-      return verification.loadBackupSet(TARGET, plan.metadataKey());
+      return steps.backUp(label);
     }
 
     /** Restores the set's object into a new copy without a keyRef; returns the copy's row count. */
     long restoredRows(BackupSet set, String stamp) throws Exception {
-      FoundBackup found = restore.findBackup(TARGET, "link_chat", set.objects().get(0).objectKey(), null);
-      String copy = RestoreNames.restored("link_chat", stamp);
-      copies.add(copy);
-      restore.restoreInto(TARGET, found, new RestoreMethod(RestoreMode.STREAMED, 1, "test"), copy);
-      return count(copy);
+      return count(steps.restored(set, stamp));
     }
   }
 
