@@ -91,7 +91,16 @@ public class BackupActivitiesImpl implements BackupActivities {
       throw BackupFailures.badRequest(
           "no encryption key: give keyRef in the request or pgrunbooks.targets." + request.target() + ".backup.key-ref");
     }
-    String passphrase = secrets.resolve(keyRef);
+    String passphrase;
+    try {
+      passphrase = secrets.resolve(keyRef);
+    } catch (ApplicationFailure e) {
+      if (!SecretResolver.UNRESOLVABLE_SECRET.equals(e.getType())) {
+        throw e;
+      }
+      // Named as the encryption key, so that the backup-failure runbook classes it as encryption, not authentication.
+      throw ApplicationFailure.newNonRetryableFailure("encryption key: " + e.getOriginalMessage(), SecretResolver.UNRESOLVABLE_SECRET);
+    }
     if (passphrase == null || passphrase.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "encryption key reference '" + keyRef + "' resolves to an empty passphrase", SecretResolver.UNRESOLVABLE_SECRET);

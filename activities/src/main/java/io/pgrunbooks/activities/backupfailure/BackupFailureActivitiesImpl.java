@@ -12,7 +12,9 @@ import io.pgrunbooks.activities.postgres.ConnectionTarget;
 import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
+import io.pgrunbooks.activities.secrets.SecretArchives;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.secrets.SecretWriter;
 import io.pgrunbooks.activities.storage.ObjectStorage;
 import io.pgrunbooks.activities.storage.S3Clients;
 import io.pgrunbooks.activities.storage.StorageFailures;
@@ -395,18 +397,22 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     String ref = config.backup() == null ? null : config.backup().keyRef();
     if (ref == null || ref.isBlank()) {
       return new KeyCheck(null, false, 0, null, false,
-          "no encryption key is configured: set pgrunbooks.targets." + target + ".backup.key-ref (env:, file: or k8s:)");
+          "no encryption key is configured: set pgrunbooks.targets." + target + ".backup.key-ref (env:, file: or k8s:)",
+          SecretWriter.whyNotWritable(null), null);
     }
+    String writeProblem = SecretWriter.whyNotWritable(ref);
     String passphrase;
     try {
       passphrase = secrets.resolve(ref);
     } catch (ApplicationFailure e) {
       return new KeyCheck(ref, false, 0, null, false, e.getOriginalMessage()
-          + "; configure it, or point pgrunbooks.targets." + target + ".backup.key-ref at where the key is");
+          + "; configure it, or point pgrunbooks.targets." + target + ".backup.key-ref at where the key is", writeProblem, null);
     }
     if (passphrase == null || passphrase.isEmpty()) {
-      return new KeyCheck(ref, false, 0, null, false, "key reference " + ref + " resolves to an empty passphrase");
+      return new KeyCheck(ref, false, 0, null, false, "key reference " + ref + " resolves to an empty passphrase", writeProblem, null);
     }
+    String keyId = KeyIds.ofPassphrase(passphrase);
+    String archiveRef = writeProblem == null ? SecretArchives.reference(ref, keyId) : null;
     boolean roundTrip;
     try {
       byte[] text = "pg-runbooks key round trip".getBytes(StandardCharsets.UTF_8);
@@ -418,11 +424,11 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
         roundTrip = java.util.Arrays.equals(text, in.readAllBytes());
       }
     } catch (IOException | RuntimeException e) {
-      return new KeyCheck(ref, true, passphrase.length(), KeyIds.ofPassphrase(passphrase), false,
-          "encryption round trip failed: " + e.getClass().getSimpleName());
+      return new KeyCheck(ref, true, passphrase.length(), keyId, false,
+          "encryption round trip failed: " + e.getClass().getSimpleName(), writeProblem, archiveRef);
     }
     String problem = roundTrip ? null : "encryption round trip did not give the text back";
-    return new KeyCheck(ref, true, passphrase.length(), KeyIds.ofPassphrase(passphrase), roundTrip, problem);
+    return new KeyCheck(ref, true, passphrase.length(), keyId, roundTrip, problem, writeProblem, archiveRef);
   }
 
   @Override

@@ -7,7 +7,9 @@ import io.pgrunbooks.activities.crypto.DecryptedStream;
 import io.pgrunbooks.activities.crypto.EncryptedBackups;
 import io.pgrunbooks.activities.crypto.KeyIds;
 import io.pgrunbooks.activities.crypto.KeyMaterial;
+import io.pgrunbooks.activities.secrets.SecretArchives;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.secrets.SecretWriter;
 import io.pgrunbooks.activities.storage.ObjectStorage;
 import io.pgrunbooks.activities.storage.StoredObject;
 import io.pgrunbooks.activities.targets.TargetConfig;
@@ -21,12 +23,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.stereotype.Component;
@@ -37,10 +42,13 @@ import org.springframework.stereotype.Component;
  * <p>Corrections to the seed's Scenario 5: its round trip passes the key on openssl's command line
  * ({@code -k}), visible to every process on the node, so the round trip runs here in the backups'
  * own format instead; and its rotation ({@code kubectl create secret generic
- * postgres-backup-secret-new ... | kubectl apply}) makes a secret nothing reads while the old key,
- * needed by every existing backup, is not kept anywhere the restore would look. Here a rotation
- * is: the new passphrase under {@code backup.key-ref}, the old reference under {@code
- * backup.previous-key-refs}; this check then confirms the latest backup is still openable.
+ * postgres-backup-secret-new --from-literal=encryption-key=...}) puts the new key on a command line
+ * too, makes a secret nothing reads, and keeps the old key, needed by every existing backup,
+ * nowhere a restore would look. Here a rotation writes the old passphrase to its archive {@code
+ * <key-ref>.<key id>} ({@link io.pgrunbooks.activities.secrets.SecretArchives}), reads it back,
+ * and only then replaces the passphrase at {@code backup.key-ref} with a new random one; restores
+ * and verifications find the archive by the key id each backup records ({@link BackupKeyring}).
+ * New passphrases come from {@link SecureRandom}: 256 bits, 44 base64 characters.
  */
 @Component
 public class KeyRotationActivitiesImpl implements KeyRotationActivities {
@@ -52,25 +60,36 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
 
   private static final byte[] PROBE = "pg-runbooks key check\n".getBytes(StandardCharsets.UTF_8);
 
+  /** Bytes of a new passphrase: 256 bits, as AES-256 keys are. */
+  static final int NEW_KEY_BYTES = 32;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final TargetRegistry targets;
   private final ObjectStorage storage;
   private final SecretResolver secrets;
+  private final SecretWriter writer;
   private final ObjectMapper json = new ObjectMapper();
 
-  public KeyRotationActivitiesImpl(TargetRegistry targets, ObjectStorage storage, SecretResolver secrets) {
+  public KeyRotationActivitiesImpl(TargetRegistry targets, ObjectStorage storage, SecretResolver secrets, SecretWriter writer) {
     this.targets = targets;
     this.storage = storage;
     this.secrets = secrets;
+    this.writer = writer;
   }
 
-  @Override
-  public BackupKeyCheck checkBackupKey(String target) {
+  private TargetConfig.BackupSettings settings(String target) {
     TargetConfig config = targets.get(target);
     if (config.backup() == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "target " + target + " has no backup configuration (pgrunbooks.targets." + target + ".backup)", "InvalidBackupRequest");
     }
-    TargetConfig.BackupSettings settings = config.backup();
+    return config.backup();
+  }
+
+  @Override
+  public BackupKeyCheck checkBackupKey(String target) {
+    TargetConfig.BackupSettings settings = settings(target);
     String property = "pgrunbooks.targets." + target + ".backup.";
     List<String> findings = new ArrayList<>();
     List<String> toChange = new ArrayList<>();
@@ -87,7 +106,8 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
       findings.add("the encryption key " + current.keyRef() + " cannot be used: " + current.problem());
       toChange.add(
           "make " + current.keyRef() + " resolve to the passphrase (if that passphrase is lost, backups with its key id"
-              + " cannot be opened: create a new one, point " + property + "key-ref at it, and take a new backup)");
+              + " cannot be opened: a new one is written there by the backup-failure runbook's create-backup-key step, or"
+              + " point " + property + "key-ref at a new one; then take a new backup)");
     } else if (length < SHORT_PASSPHRASE) {
       findings.add("the encryption key " + current.keyRef() + " is only " + length + " characters long");
     }
@@ -95,11 +115,12 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
     // 2. Encrypt and decrypt a probe in the backups' format (the seed's openssl round trip).
     boolean roundTrip = passphrase != null && roundTrip(passphrase, settings.iterations(), findings);
 
-    // 3. The previous keys: each must resolve, or the backups made with it are lost.
+    // 3. The previous and archived keys: each must resolve, or the backups made with it are lost.
     for (BackupKeyEntry entry : keyring) {
-      if (entry.role().equals("previous") && entry.problem() != null) {
-        findings.add("the previous key " + entry.keyRef() + " cannot be used: " + entry.problem());
-        toChange.add("make " + entry.keyRef() + " resolve again, or remove it from " + property + "previous-key-refs"
+      if (!entry.role().equals("current") && entry.problem() != null) {
+        findings.add("the " + entry.role() + " key " + entry.keyRef() + " cannot be used: " + entry.problem());
+        toChange.add("make " + entry.keyRef() + " resolve again, or "
+            + (entry.role().equals("previous") ? "remove it from " + property + "previous-key-refs" : "delete it")
             + " once no backup with its key id is kept");
       }
     }
@@ -143,16 +164,21 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
         List.copyOf(toChange), healthy);
   }
 
+  /** The keyring: the current reference, the previous ones, and after each the archives it has. */
   private List<BackupKeyEntry> describe(TargetConfig.BackupSettings settings) {
+    List<String> configured = BackupKeyring.configured(settings);
     List<BackupKeyEntry> entries = new ArrayList<>();
-    for (String ref : BackupKeyring.configured(settings)) {
-      String role = ref.equals(settings.keyRef()) ? "current" : "previous";
+    for (String ref : BackupKeyring.withArchives(secrets, settings)) {
+      String role = ref.equals(settings.keyRef()) ? "current" : configured.contains(ref) ? "previous" : "archived";
       try {
         String passphrase = secrets.resolve(ref);
-        entries.add(
-            passphrase == null || passphrase.isEmpty()
-                ? new BackupKeyEntry(ref, role, null, "resolves to an empty passphrase")
-                : new BackupKeyEntry(ref, role, KeyIds.ofPassphrase(passphrase), null));
+        if (passphrase == null || passphrase.isEmpty()) {
+          entries.add(new BackupKeyEntry(ref, role, null, "resolves to an empty passphrase"));
+          continue;
+        }
+        String keyId = KeyIds.ofPassphrase(passphrase);
+        boolean misnamed = role.equals("archived") && !ref.endsWith("." + keyId);
+        entries.add(new BackupKeyEntry(ref, role, keyId, misnamed ? "holds key id " + keyId + ", not the one its name says" : null));
       } catch (ApplicationFailure e) {
         if (!SecretResolver.UNRESOLVABLE_SECRET.equals(e.getType())) {
           throw e;
@@ -161,6 +187,112 @@ public class KeyRotationActivitiesImpl implements KeyRotationActivities {
       }
     }
     return entries;
+  }
+
+  /**
+   * The passphrase at {@code ref}: empty when the reference does not resolve (another failure, such
+   * as the Kubernetes API being away, is thrown), an empty string when it resolves to nothing.
+   */
+  private Optional<String> read(String ref) {
+    try {
+      String value = secrets.resolve(ref);
+      return Optional.of(value == null ? "" : value);
+    } catch (ApplicationFailure e) {
+      if (!SecretResolver.UNRESOLVABLE_SECRET.equals(e.getType())) {
+        throw e;
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public String createBackupKey(String target) {
+    String ref = writableKeyRef(target);
+    Optional<String> current = read(ref);
+    if (current.isPresent() && !current.get().isEmpty()) {
+      return "nothing: " + ref + " resolves already (key id " + KeyIds.ofPassphrase(current.get()) + "); no key was written";
+    }
+    String passphrase = newPassphrase();
+    if (current.isPresent()) {
+      writer.replace(ref, passphrase); // an empty passphrase: nothing a backup can have used is lost
+    } else {
+      writer.create(ref, passphrase); // something there that does not resolve is never overwritten
+    }
+    return "wrote a new random 256-bit key (key id " + confirm(ref, passphrase) + ") to " + ref + ownerOnly(ref);
+  }
+
+  @Override
+  public String rotateBackupKey(String target, String oldKeyId) {
+    if (!SecretArchives.isVersion(oldKeyId)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "not a passphrase's key id (16 lowercase hex digits): " + oldKeyId, "InvalidBackupRequest");
+    }
+    String ref = writableKeyRef(target);
+    String archive = SecretArchives.reference(ref, oldKeyId);
+    String current = read(ref).filter(p -> !p.isEmpty()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+        ref + " does not resolve to a passphrase: there is no key to rotate (create one instead)", "KeyChanged"));
+    String currentId = KeyIds.ofPassphrase(current);
+    Optional<String> archived = read(archive);
+    String archivedId = archived.filter(p -> !p.isEmpty()).map(KeyIds::ofPassphrase).orElse(null);
+    if (!currentId.equals(oldKeyId)) {
+      if (oldKeyId.equals(archivedId)) {
+        return "nothing: the key was rotated already: " + ref + " holds key id " + currentId + ", the old key " + oldKeyId
+            + " is kept at " + archive;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          ref + " holds key id " + currentId + ", not " + oldKeyId + " as checked before the approval, and " + archive
+              + " does not hold " + oldKeyId + ": someone else changed the key; nothing was written, run the runbook again",
+          "KeyChanged");
+    }
+    // 1. Keep the old passphrase where restores look for it, and read it back, before anything is replaced.
+    if (archivedId == null) {
+      if (archived.isPresent()) {
+        writer.replace(archive, current);
+      } else {
+        writer.create(archive, current);
+      }
+    } else if (!archivedId.equals(oldKeyId)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          archive + " holds key id " + archivedId + ", not " + oldKeyId + ": it is not overwritten and the key is not rotated",
+          "KeyChanged");
+    }
+    confirm(archive, current);
+    // 2. The new passphrase at the reference new backups use.
+    String fresh = newPassphrase();
+    writer.replace(ref, fresh);
+    return "rotated the key at " + ref + ": the old key (key id " + oldKeyId + ") kept at " + archive + " and read back; a new"
+        + " random 256-bit key (key id " + confirm(ref, fresh) + ") written to " + ref + ownerOnly(ref);
+  }
+
+  /** The target's key-ref, when a run can write it; otherwise a non-retryable failure saying what a person must do. */
+  private String writableKeyRef(String target) {
+    String ref = settings(target).keyRef();
+    String problem = SecretWriter.whyNotWritable(ref);
+    if (problem != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the backup key of target " + target + " (pgrunbooks.targets." + target + ".backup.key-ref) cannot be written by a run: "
+              + problem, SecretWriter.UNWRITABLE_SECRET);
+    }
+    return ref;
+  }
+
+  /** Reads {@code ref} back: it must hold {@code written}. Returns its key id. */
+  private String confirm(String ref, String written) {
+    if (!written.equals(read(ref).orElse(null))) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          ref + " does not read back what was written to it: check who else writes it", "KeyWriteNotConfirmed");
+    }
+    return KeyIds.ofPassphrase(written);
+  }
+
+  private static String ownerOnly(String ref) {
+    return ref.startsWith("file:") ? " (owner-only permissions, 0600)" : "";
+  }
+
+  private static String newPassphrase() {
+    byte[] bytes = new byte[NEW_KEY_BYTES];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
   }
 
   private static boolean roundTrip(String passphrase, int iterations, List<String> findings) {

@@ -77,7 +77,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     int iterations = manifest == null ? config.backup().iterations() : manifest.path("cipher").path("iterations").asInt(config.backup().iterations());
     // A backup of this service records its key id: the key is the configured one with that id (after a
     // rotation, a previous key). A backup from elsewhere records none: the request's key, else each
-    // configured key in turn (current, then previous) until one opens it.
+    // configured key in turn (current, then previous, each with its archives) until one opens it.
     String keyId = manifest == null ? null : manifest.path("keyId").asText(null);
     List<String> refs;
     if (keyId != null) {
@@ -85,7 +85,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     } else if ((keyRef != null && !keyRef.isBlank()) || BackupKeyring.configured(config.backup()).isEmpty()) {
       refs = List.of(RestoreKeys.reference(config, keyRef));
     } else {
-      refs = BackupKeyring.configured(config.backup());
+      refs = BackupKeyring.withArchives(secrets, config.backup());
     }
     byte[] head = storage.getFirst(store, object.key(), BackupKind.PROBE_BYTES);
     List<String> tried = new ArrayList<>();

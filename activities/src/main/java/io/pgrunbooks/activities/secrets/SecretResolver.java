@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -17,7 +20,8 @@ import org.springframework.stereotype.Component;
  * Turns a reference into the secret it names, so that workflow inputs and history only ever hold
  * the reference. Forms: {@code env:NAME}, {@code file:/path} (trailing newline dropped), {@code
  * k8s:namespace/secret/key}. A reference that names nothing is bad configuration: non-retryable,
- * and the message names the reference, never a value.
+ * and the message names the reference, never a value. Older versions a run kept when it replaced a
+ * secret ({@link SecretArchives}) are listed by {@link #archivesOf(String)}.
  */
 @Component
 public class SecretResolver {
@@ -65,6 +69,54 @@ public class SecretResolver {
           throw unresolvable(
               reference, "use env:NAME, file:/path or k8s:namespace/secret/key");
     };
+  }
+
+  /**
+   * The archives of {@code reference} that exist now ({@link SecretArchives}: sibling files {@code
+   * <name>.<version>}, or keys {@code <key>.<version>} of the same Secret), as references, sorted.
+   * Empty for {@code env:} references, when the directory cannot be listed, when the Secret does not
+   * exist or no Kubernetes client is configured.
+   */
+  public List<String> archivesOf(String reference) {
+    if (!SecretArchives.archivable(reference)) {
+      return List.of();
+    }
+    String rest = reference.substring(reference.indexOf(':') + 1);
+    if (reference.startsWith("file:")) {
+      Path file = Path.of(rest);
+      Path dir = file.toAbsolutePath().getParent();
+      if (file.getFileName() == null || dir == null || !Files.isDirectory(dir)) {
+        return List.of();
+      }
+      String name = file.getFileName().toString();
+      try (Stream<Path> list = Files.list(dir)) {
+        return archives(reference, name, list.map(p -> p.getFileName().toString()).toList());
+      } catch (IOException e) {
+        return List.of();
+      }
+    }
+    String[] parts = rest.split("/");
+    KubernetesClient client = parts.length == 3 ? kubernetes.get() : null;
+    Secret secret = client == null ? null : client.secrets().inNamespace(parts[0]).withName(parts[1]).get();
+    if (secret == null) {
+      return List.of();
+    }
+    TreeSet<String> keys = new TreeSet<>();
+    if (secret.getData() != null) {
+      keys.addAll(secret.getData().keySet());
+    }
+    if (secret.getStringData() != null) {
+      keys.addAll(secret.getStringData().keySet());
+    }
+    return archives(reference, parts[2], keys);
+  }
+
+  private static List<String> archives(String reference, String base, java.util.Collection<String> names) {
+    return names.stream()
+        .filter(n -> SecretArchives.isArchiveName(n, base))
+        .sorted()
+        .map(n -> reference + n.substring(base.length()))
+        .toList();
   }
 
   private String fromKubernetes(String reference, String path) {

@@ -75,4 +75,30 @@ class BackupKeyringTest {
         .doesNotContain("the old passphrase")
         .doesNotContain("the new passphrase");
   }
+
+  /** A rotation by the runbook keeps the old passphrase as {@code <key-ref>.<key id>}: found without any configuration. */
+  @Test
+  void anArchivedKeyBesideTheCurrentOneIsFoundByItsKeyIdAndListed() throws Exception {
+    Path dir = Files.createTempDirectory("keyring-archive-");
+    String oldId = KeyIds.ofPassphrase("the old passphrase");
+    Files.writeString(dir.resolve("key"), "the new passphrase");
+    Files.writeString(dir.resolve("key." + oldId), "the old passphrase");
+    Files.writeString(dir.resolve("key.backup"), "not an archive: no key id in its name");
+    Files.writeString(dir.resolve("other.0123456789abcdef"), "an archive of another reference");
+    TargetConfig target =
+        bind(Map.of("pgrunbooks.targets.link.backup.store", "s3", "pgrunbooks.targets.link.backup.key-ref", "file:" + dir.resolve("key")));
+
+    assertThat(BackupKeyring.configured(target.backup())).containsExactly("file:" + dir.resolve("key"));
+    assertThat(BackupKeyring.withArchives(secrets, target.backup()))
+        .containsExactly("file:" + dir.resolve("key"), "file:" + dir.resolve("key." + oldId));
+    BackupKeyring.Found old = BackupKeyring.find(secrets, "link", target, oldId, "file:" + dir.resolve("key"));
+    assertThat(old.keyRef()).isEqualTo("file:" + dir.resolve("key." + oldId));
+    assertThat(old.passphrase()).isEqualTo("the old passphrase");
+
+    ApplicationFailure none =
+        catchThrowableOfType(ApplicationFailure.class, () -> BackupKeyring.find(secrets, "link", target, "0123456789abcdef"));
+    assertThat(none.getOriginalMessage())
+        .contains("file:" + dir.resolve("key.0123456789abcdef") + " (does not resolve)")
+        .contains("or keep it as <key-ref>.0123456789abcdef");
+  }
 }

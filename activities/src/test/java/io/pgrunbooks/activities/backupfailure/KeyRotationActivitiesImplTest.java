@@ -3,28 +3,14 @@ package io.pgrunbooks.activities.backupfailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pgrunbooks.activities.backup.BackupActivitiesImpl;
 import io.pgrunbooks.activities.backup.BackupKeyring;
-import io.pgrunbooks.activities.backup.BackupMetrics;
 import io.pgrunbooks.activities.crypto.KeyIds;
-import io.pgrunbooks.activities.postgres.PostgresConnector;
-import io.pgrunbooks.activities.restore.RestoreActivitiesImpl;
-import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.secrets.SecretWriter;
 import io.pgrunbooks.activities.storage.TestStores;
 import io.pgrunbooks.activities.targets.TargetConfig.BackupSettings;
-import io.pgrunbooks.activities.targets.TargetRegistry;
-import io.pgrunbooks.activities.targets.TargetsProperties;
-import io.pgrunbooks.activities.verification.VerificationActivitiesImpl;
-import io.pgrunbooks.harness.ActivityStubs;
-import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.backup.BackupActivities;
-import io.pgrunbooks.workflows.backup.BackupFormat;
-import io.pgrunbooks.workflows.backup.BackupPlan;
-import io.pgrunbooks.workflows.backup.BackupRequest;
 import io.pgrunbooks.workflows.backup.BackupSet;
-import io.pgrunbooks.workflows.backup.DatabaseBackup;
 import io.pgrunbooks.workflows.backup.ObjectVerification;
 import io.pgrunbooks.workflows.backup.VerificationActivities;
 import io.pgrunbooks.workflows.backupfailure.BackupKeyCheck;
@@ -38,6 +24,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +49,7 @@ class KeyRotationActivitiesImplTest {
   static PostgresCluster cluster;
   static TestStores stores;
 
-  final List<ActivityStubs> envs = new ArrayList<>();
+  final List<BackupSteps> workers = new ArrayList<>();
   final List<String> copies = new ArrayList<>();
 
   @BeforeAll
@@ -83,7 +70,7 @@ class KeyRotationActivitiesImplTest {
 
   @AfterEach
   void close() {
-    envs.forEach(ActivityStubs::close);
+    workers.forEach(BackupSteps::close);
     copies.forEach(db -> cluster.execute("postgres", "drop database if exists \"" + db + "\" with (force)"));
   }
 
@@ -93,41 +80,24 @@ class KeyRotationActivitiesImplTest {
     final VerificationActivities verification;
     final RestoreActivities restore;
     final KeyRotationActivities keys;
+    private final BackupSteps steps;
 
     Worker(BackupSettings settings) {
-      TargetRegistry registry =
-          new TargetRegistry(new TargetsProperties(Map.of(TARGET, HostTargets.of(cluster, List.of("link_chat"), settings))));
-      SecretResolver secrets = new SecretResolver(() -> null);
-      PostgresConnector connector = new PostgresConnector(secrets);
-      ActivityStubs stubs =
-          new ActivityStubs(
-              new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(new SimpleMeterRegistry())),
-              new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
-              new RestoreActivitiesImpl(registry, stores.storage, secrets, connector),
-              new KeyRotationActivitiesImpl(registry, stores.storage, secrets));
-      envs.add(stubs);
-      backups = stubs.stub(BackupActivities.class);
-      verification = stubs.stub(VerificationActivities.class);
-      restore = stubs.stub(RestoreActivities.class);
-      keys = stubs.stub(KeyRotationActivities.class);
+      steps = new BackupSteps(cluster, stores, TARGET, "link_chat", settings);
+      workers.add(steps);
+      backups = steps.backups;
+      verification = steps.verification;
+      restore = steps.restore;
+      keys = steps.keys;
     }
 
-    /** A backup run as BackupDatabases does it; returns its set as the verification reads it. */
     BackupSet backUp(String label) {
-      BackupPlan plan = backups.planBackup(new BackupRequest(TARGET, List.of(), BackupFormat.COMPATIBLE, 0, null, "test"), label);
-      List<DatabaseBackup> results = plan.databases().stream().map(db -> backups.backupDatabase(plan, db)).toList();
-      backups.writeRunMetadata(plan, results, "test");
-      backups.moveLatestPointers(plan, plan.databases(), true);
-      return verification.loadBackupSet(TARGET, plan.metadataKey());
+      return steps.backUp(label);
     }
 
     /** Restores the set's object into a new copy without a keyRef; returns the copy's row count. */
     long restoredRows(BackupSet set, String stamp) throws Exception {
-      FoundBackup found = restore.findBackup(TARGET, "link_chat", set.objects().get(0).objectKey(), null);
-      String copy = RestoreNames.restored("link_chat", stamp);
-      copies.add(copy);
-      restore.restoreInto(TARGET, found, new RestoreMethod(RestoreMode.STREAMED, 1, "test"), copy);
-      return count(copy);
+      return count(steps.restored(set, stamp));
     }
   }
 
@@ -267,5 +237,98 @@ class KeyRotationActivitiesImplTest {
         .anySatisfy(f -> assertThat(f).contains("file:/nonexistent/backup-key cannot be used"))
         .anySatisfy(f -> assertThat(f).contains("previous key env:PGRB_NO_SUCH_VARIABLE cannot be used"));
     assertThat(check.toChange()).anySatisfy(f -> assertThat(f).startsWith("make file:/nonexistent/backup-key resolve"));
+  }
+
+  private static BackupSettings keyAt(String keyRef) {
+    return new BackupSettings(TestStores.GOOD, "rotation-" + System.nanoTime(), keyRef, null, 1, 1000, null, null, null, null, null);
+  }
+
+  @Test
+  void aMissingKeyIsCreatedOwnerOnlyAndOnceOnly() throws Exception {
+    Path file = Files.createTempDirectory("create-key-").resolve("backup-key");
+    Worker worker = new Worker(keyAt("file:" + file));
+
+    String done = worker.keys.createBackupKey(TARGET);
+    String passphrase = Files.readString(file);
+    assertThat(passphrase).hasSize(44).matches("[A-Za-z0-9+/]{43}=");
+    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(done).isEqualTo("wrote a new random 256-bit key (key id " + KeyIds.ofPassphrase(passphrase) + ") to file:" + file
+        + " (owner-only permissions, 0600)").doesNotContain(passphrase);
+    assertThat(file.getParent().toFile().list()).as("no temporary file left").containsExactly("backup-key");
+
+    // A retry after a worker crash, or a second run: the key is kept.
+    assertThat(worker.keys.createBackupKey(TARGET))
+        .isEqualTo("nothing: file:" + file + " resolves already (key id " + KeyIds.ofPassphrase(passphrase) + "); no key was written");
+    assertThat(Files.readString(file)).isEqualTo(passphrase);
+    assertThat(worker.keys.checkBackupKey(TARGET).healthy()).isTrue();
+  }
+
+  @Test
+  void anEmptyKeyFileIsReplacedButAnEnvironmentKeyIsNeverWritten() throws Exception {
+    Path file = Files.createTempFile("empty-key-", "");
+    Worker worker = new Worker(keyAt("file:" + file));
+    assertThat(worker.keys.createBackupKey(TARGET)).startsWith("wrote a new random 256-bit key");
+    assertThat(Files.readString(file)).hasSize(44);
+
+    ApplicationFailure env = failureOf(() -> new Worker(keyAt("env:PGRB_NO_SUCH_KEY")).keys.createBackupKey(TARGET));
+    assertThat(env.getType()).isEqualTo(SecretWriter.UNWRITABLE_SECRET);
+    assertThat(env.isNonRetryable()).isTrue();
+    assertThat(env.getOriginalMessage()).contains("pgrunbooks.targets.link.backup.key-ref")
+        .contains("env:PGRB_NO_SUCH_KEY is read from the worker's environment, which a run cannot change");
+    ApplicationFailure noDirectory = failureOf(() -> new Worker(keyAt("file:/nonexistent/dir/key")).keys.createBackupKey(TARGET));
+    assertThat(noDirectory.getType()).isEqualTo(SecretWriter.UNWRITABLE_SECRET);
+    assertThat(noDirectory.getOriginalMessage()).contains("directory /nonexistent/dir of file:/nonexistent/dir/key does not exist");
+  }
+
+  @Test
+  void aRotationKeepsTheOldKeyInItsArchiveAndIsDoneOnceOnly() throws Exception {
+    Path file = Files.createTempDirectory("rotate-key-").resolve("backup-key");
+    Files.writeString(file, KEY_A);
+    String idA = KeyIds.ofPassphrase(KEY_A);
+    Path archive = file.resolveSibling("backup-key." + idA);
+    Worker worker = new Worker(keyAt("file:" + file));
+
+    String done = worker.keys.rotateBackupKey(TARGET, idA);
+    String newKey = Files.readString(file);
+    String idNew = KeyIds.ofPassphrase(newKey);
+    assertThat(newKey).hasSize(44).isNotEqualTo(KEY_A);
+    assertThat(Files.readString(archive)).isEqualTo(KEY_A);
+    assertThat(Files.getPosixFilePermissions(archive)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(done).isEqualTo("rotated the key at file:" + file + ": the old key (key id " + idA + ") kept at file:" + archive
+        + " and read back; a new random 256-bit key (key id " + idNew + ") written to file:" + file + " (owner-only permissions, 0600)");
+
+    // The keyring lists the archive, found without any configuration.
+    BackupKeyCheck check = worker.keys.checkBackupKey(TARGET);
+    assertThat(check.healthy()).as(check.findings().toString()).isTrue();
+    assertThat(check.keyring()).extracting(e -> e.role() + " " + e.keyRef() + " " + e.keyId())
+        .containsExactly("current file:" + file + " " + idNew, "archived file:" + archive + " " + idA);
+
+    // The retry after a crash that came after the write: done already, nothing written again.
+    assertThat(worker.keys.rotateBackupKey(TARGET, idA)).isEqualTo(
+        "nothing: the key was rotated already: file:" + file + " holds key id " + idNew + ", the old key " + idA + " is kept at file:" + archive);
+    assertThat(Files.readString(file)).isEqualTo(newKey);
+
+    // A key changed by someone else after the check: refused, nothing written.
+    String other = KeyIds.ofPassphrase(KEY_B);
+    ApplicationFailure changed = failureOf(() -> worker.keys.rotateBackupKey(TARGET, other));
+    assertThat(changed.getType()).isEqualTo("KeyChanged");
+    assertThat(changed.isNonRetryable()).isTrue();
+    assertThat(changed.getOriginalMessage()).contains("holds key id " + idNew + ", not " + other).doesNotContain(newKey);
+    assertThat(Files.readString(file)).isEqualTo(newKey);
+    assertThat(file.getParent().toFile().list()).containsExactlyInAnyOrder("backup-key", "backup-key." + idA);
+  }
+
+  /** A crash after the archive was written but before the new key: the retry finds the archive and finishes. */
+  @Test
+  void aRotationInterruptedAfterTheArchiveFinishesOnRetry() throws Exception {
+    Path file = Files.createTempDirectory("rotate-again-").resolve("backup-key");
+    Files.writeString(file, KEY_A);
+    String idA = KeyIds.ofPassphrase(KEY_A);
+    Files.writeString(file.resolveSibling("backup-key." + idA), KEY_A);
+    Worker worker = new Worker(keyAt("file:" + file));
+    assertThat(worker.keys.rotateBackupKey(TARGET, idA)).startsWith("rotated the key at file:" + file);
+    assertThat(Files.readString(file)).hasSize(44);
+    assertThat(Files.readString(file.resolveSibling("backup-key." + idA))).isEqualTo(KEY_A);
   }
 }

@@ -35,7 +35,10 @@ public interface BackupFailureActivities {
    */
   String repairBackupRole(String target);
 
-  /** Scenario 5: the key reference resolves, its length, a round trip. */
+  /**
+   * Scenario 5: the key reference resolves, its length, a round trip; whether a run can write the
+   * reference (file:, k8s:) and where a rotation would keep the current key ({@link KeyCheck}).
+   */
   KeyCheck checkEncryptionKey(String target);
 
   /** Scenario 4: HeadBucket, a list, a put and a delete of a probe object. */

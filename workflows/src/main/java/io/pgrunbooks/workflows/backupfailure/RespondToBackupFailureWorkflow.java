@@ -24,6 +24,10 @@ public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
   String CLEAN_DUMPS_GATE = "clean-old-dumps";
   /** Scenario 3 (kubernetes): grow the data directory's claim to expandVolumeTo; only where its storage class allows it. */
   String EXPAND_GATE = "expand-volume";
+  /** Scenario 5: write a new random key where the target's key-ref resolves to nothing. */
+  String CREATE_KEY_GATE = "create-backup-key";
+  /** Scenario 5, on request ({@code rotateKey}): keep the old key as {@code <key-ref>.<key id>}, write a new one. */
+  String ROTATE_KEY_GATE = "rotate-backup-key";
 
   @WorkflowMethod(name = TYPE)
   BackupFailureResult respond(BackupFailureRequest request);

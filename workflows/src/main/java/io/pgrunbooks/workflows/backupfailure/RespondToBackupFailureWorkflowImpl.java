@@ -68,6 +68,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   private final List<String> findings = new ArrayList<>();
   private final Set<FailureClass> classes = new LinkedHashSet<>();
   private final StorageRepair storage = new StorageRepair(gates, plan, actions, checks, findings);
+  private final EncryptionKeyRepair encryption = new EncryptionKeyRepair(gates, plan, actions, checks, findings);
   private BackupFailureRequest request;
   private BackupAlert alert;
   private BackupJobStatus jobStatus;
@@ -171,12 +172,16 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
       findings.add("the backup role could not be checked: the server does not answer");
     }
 
-    // Scenario 5: encryption issues (key rotation is its own runbook).
+    // Scenario 5: encryption issues: check the key; a missing one is created, or (rotateKey) the key rotated, under its gate.
     RunProgress.enter("encryption-key", "Checking the encryption key reference");
     key = quick.checkEncryptionKey(request.target());
     if (!key.ok()) {
       classes.add(FailureClass.ENCRYPTION);
-      findings.add("encryption key: " + key.problem());
+    }
+    EncryptionKeyRepair.Outcome keyRepair = encryption.resolve(request, key);
+    key = keyRepair.key();
+    if (keyRepair.stoppedWith() != null) {
+      return stop(keyRepair.stoppedWith(), keyRepair.reason());
     }
 
     // Scenario 4: S3 access issues.

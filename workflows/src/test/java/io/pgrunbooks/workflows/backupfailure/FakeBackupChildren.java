@@ -9,6 +9,7 @@ import io.pgrunbooks.workflows.backup.DatabaseBackup;
 import io.pgrunbooks.workflows.backup.VerificationResult;
 import io.pgrunbooks.workflows.backup.VerifyBackupWorkflow;
 import io.pgrunbooks.workflows.backup.VerifyRequest;
+import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,14 @@ final class FakeBackupChildren {
   static final String METADATA = "postgres-backups/20261129_210000/metadata.json";
 
   private FakeBackupChildren() {}
+
+  /** A test environment with the runbook and these children registered, started by the test once its activities are. */
+  static TestWorkflowExtension withTheRunbook() {
+    return TestWorkflowExtension.newBuilder()
+        .registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class, Backup.class, Verify.class)
+        .setDoNotStart(true)
+        .build();
+  }
 
   public static class Backup implements BackupDatabasesWorkflow {
     @Override
