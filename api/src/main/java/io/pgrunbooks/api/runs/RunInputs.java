@@ -156,7 +156,11 @@ final class RunInputs {
     }
     if (runbook.equals(RunbookCatalog.RESPOND_TO_BACKUP_FAILURE)) {
       range("escalateAfterMinutes", request.escalateAfterMinutes(), 1, 7 * 24 * 60);
-      return new BackupFailureRequest(request.target(), request.escalateAfterMinutes(), Boolean.TRUE.equals(request.dryRun()), requestedBy);
+      if (request.expandTo() != null && !BackupFailureRequest.isStorageQuantity(request.expandTo())) {
+        throw new BadRequest("'expandTo' is a Kubernetes quantity such as 200Gi, got '" + request.expandTo() + "'");
+      }
+      return new BackupFailureRequest(request.target(), request.escalateAfterMinutes(), Boolean.TRUE.equals(request.dryRun()), requestedBy,
+          request.expandTo(), request.rotateKey());
     }
     if (runbook.equals(RunbookCatalog.RESPOND_TO_DATABASE_FAILURE)) {
       if (request.hours() != null && (request.hours() < 0 || request.hours() > 72)) {
@@ -199,7 +203,7 @@ final class RunInputs {
         || request.maxLagBytes() != null || request.recheckMinutes() != null || request.sampleSeconds() != null
         || request.logRetentionDays() != null || request.maintenanceWindow() != null || request.expandTo() != null
         || request.dropInactiveSlots() != null || request.restoreDatabase() != null || request.minutes() != null
-        || request.seconds() != null || request.escalateAfterMinutes() != null) {
+        || request.seconds() != null || request.escalateAfterMinutes() != null || request.rotateKey() != null) {
       throw new BadRequest("runbook '" + runbook.name() + "' takes only 'runbook' and 'target'");
     }
   }

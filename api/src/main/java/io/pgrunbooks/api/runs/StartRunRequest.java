@@ -36,12 +36,13 @@ import java.util.List;
  * @param sampleSeconds repair-replication-lag: between samples (default 15)
  * @param logRetentionDays reclaim-disk-space, recover-crashed-pod: server logs older than this are proposed for deletion (default 7)
  * @param maintenanceWindow reclaim-disk-space: VACUUM FULL is proposed only inside one (default false)
- * @param expandTo reclaim-disk-space: the data volume claim's new size, e.g. {@code 150Gi} (kubernetes)
+ * @param expandTo reclaim-disk-space and respond-to-backup-failure: the data volume claim's new size, e.g. {@code 150Gi} (kubernetes)
  * @param dropInactiveSlots reclaim-disk-space: propose dropping inactive slots that retain WAL (default false)
  * @param restoreDatabase recover-crashed-pod: restore this database from its newest backup, after approval (default: none)
  * @param minutes resolve-slow-queries: statements running longer than this are slow (default 5, the seed's)
  * @param seconds resolve-slow-queries: the same in seconds, instead of minutes
  * @param escalateAfterMinutes respond-to-backup-failure: escalate when no verified backup within this (default 120)
+ * @param rotateKey respond-to-backup-failure: rotate the backup encryption key under its gate, the old key kept (default false)
  */
 public record StartRunRequest(
     String runbook,
@@ -77,4 +78,5 @@ public record StartRunRequest(
     String restoreDatabase,
     Integer minutes,
     Integer seconds,
-    Integer escalateAfterMinutes) {}
+    Integer escalateAfterMinutes,
+    Boolean rotateKey) {}

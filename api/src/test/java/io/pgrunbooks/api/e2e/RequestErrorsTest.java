@@ -48,6 +48,20 @@ class RequestErrorsTest {
   }
 
   @Test
+  void theBackupFailureResponseRefusesABadVolumeSizeAndOthersRefuseItsKeyRotation() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"respond-to-backup-failure\",\"target\":\"demo\",\"expandTo\":\"200 gigs\"}"),
+        400,
+        "'expandTo' is a Kubernetes quantity such as 200Gi, got '200 gigs'");
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"assess-database-health\",\"target\":\"demo\",\"rotateKey\":true}"),
+        400,
+        "takes only");
+  }
+
+  @Test
   void anUnknownTargetIsA400ThatListsTheTargets() {
     assertProblem(
         http().post("/api/runs", StackFixture.OPERATOR_TOKEN, "{\"runbook\":\"assess-database-health\",\"target\":\"prod\"}"),

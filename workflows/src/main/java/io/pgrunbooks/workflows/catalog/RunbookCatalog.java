@@ -190,13 +190,18 @@ public final class RunbookCatalog {
           io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.TYPE,
           "The backup-failure runbook: the alert's metrics, recent backup runs and their errors, database health,"
               + " the failure classified (connectivity, authentication, storage, S3, encryption); then, each after"
-              + " approval, the cluster started, the backup role repaired or a missing bucket created; a backup and its verification as"
-              + " children; escalation when no verified backup within 2 hours; a report",
+              + " approval, the cluster started, the backup role repaired, old dump files deleted, the data volume grown,"
+              + " a missing bucket created, a missing key created or the key rotated (old keys kept); a backup and its"
+              + " verification as children; escalation when no verified backup within 2 hours; a report",
           "PostgreSQL Backup Failed (whole)",
           List.of(
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.START_GATE,
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.ROLE_GATE,
-              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.BUCKET_GATE));
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.BUCKET_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.CLEAN_DUMPS_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.EXPAND_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.CREATE_KEY_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.ROTATE_KEY_GATE));
 
   public static final List<RunbookDescriptor> ALL =
       List.of(ASSESS_DATABASE_HEALTH, DIAGNOSE_DATABASE, BACKUP_DATABASES, VERIFY_BACKUP, RESTORE_FROM_BACKUP, DROP_RESTORE_LEFTOVER,
