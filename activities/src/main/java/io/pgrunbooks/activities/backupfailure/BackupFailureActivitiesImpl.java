@@ -59,7 +59,6 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -75,7 +74,6 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   static final String JOB_LABEL = "postgres-backup";
   static final int RECENT_RUNS = 5;
   static final int MAX_UNREADABLE = 20;
-  static final String PROBE_KEY = ".pg-runbooks-probe";
 
   private final TargetRegistry targets;
   private final PostgresConnector connector;
@@ -84,6 +82,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   private final S3Clients s3;
   private final Supplier<KubernetesClient> kubernetes;
   private final ObjectProvider<WorkflowClient> temporal;
+  private final ObjectStoreProbe storeProbe;
 
   public BackupFailureActivitiesImpl(
       TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, StoreRegistry stores, S3Clients s3,
@@ -95,6 +94,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     this.s3 = s3;
     this.kubernetes = kubernetes;
     this.temporal = temporal;
+    this.storeProbe = new ObjectStoreProbe(stores, s3);
   }
 
   @Override
@@ -422,59 +422,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
 
   @Override
   public StoreProbe probeObjectStore(String target) {
-    TargetConfig config = targets.get(target);
-    String store = config.backup() == null ? null : config.backup().store();
-    if (store == null) {
-      return new StoreProbe(null, null, false, false, false, false, null,
-          "no store configured: set pgrunbooks.targets." + target + ".backup.store", null, false);
-    }
-    StoreConfig storeConfig = stores.get(store);
-    String bucket = storeConfig.bucket();
-    String endpoint = storeConfig.endpoint() == null ? null : storeConfig.endpoint().toString();
-    String prefix = config.backup().prefix();
-    String key = prefix + "/" + PROBE_KEY;
-    S3Client client = s3.client(store);
-    boolean[] passed = new boolean[4];
-    String[] steps = {"HeadBucket", "list", "put", "delete"};
-    String[] permissions = {"s3:ListBucket", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"};
-    List<Runnable> calls = List.of(
-        () -> client.headBucket(r -> r.bucket(bucket)),
-        () -> client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix + "/").maxKeys(1)),
-        () -> client.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("probe")),
-        () -> client.deleteObject(r -> r.bucket(bucket).key(key)));
-    for (int i = 0; i < calls.size(); i++) {
-      try {
-        calls.get(i).run();
-        passed[i] = true;
-      } catch (RuntimeException refused) {
-        RuntimeException e = i == 0 ? explainHeadBucket(client, bucket, prefix, refused) : refused;
-        ApplicationFailure failure = StorageFailures.of(e, store, bucket, i < 1 ? null : key);
-        boolean denied = StorageFailures.ACCESS_DENIED.equals(failure.getType()) && !StorageFailures.rejectsCredentials(e);
-        boolean missing = i == 0 && e instanceof AwsServiceException s && s.statusCode() == 404;
-        return new StoreProbe(store, bucket, passed[0], passed[1], passed[2], passed[3], denied ? permissions[i] : null,
-            steps[i] + " failed: " + (missing ? "bucket " + bucket + " does not exist (404 NoSuchBucket)" : failure.getOriginalMessage()),
-            endpoint, missing);
-      }
-    }
-    return new StoreProbe(store, bucket, true, true, true, true, null, null, endpoint, false);
-  }
-
-  /**
-   * A refused HeadBucket has no body, so no error code: a 403 may be a missing s3:ListBucket or a
-   * wrong key pair. A listing, which has a body, tells the two apart; when it says the credentials
-   * are rejected, that is the reason HeadBucket gave 403 (the probe still names HeadBucket as the step).
-   */
-  private static RuntimeException explainHeadBucket(S3Client client, String bucket, String prefix, RuntimeException refused) {
-    if (!(refused instanceof AwsServiceException s) || s.statusCode() != 403
-        || (s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null)) {
-      return refused;
-    }
-    try {
-      client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix + "/").maxKeys(1));
-      return refused;
-    } catch (RuntimeException listed) {
-      return StorageFailures.rejectsCredentials(listed) ? listed : refused;
-    }
+    return storeProbe.probe(target, targets.get(target));
   }
 
   /**

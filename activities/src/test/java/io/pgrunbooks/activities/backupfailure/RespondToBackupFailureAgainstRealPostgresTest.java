@@ -253,7 +253,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     BackupFailureResult r = result(wf);
     assertThat(r.classes()).as(r.report()).contains(FailureClass.S3);
     assertThat(r.actions()).first().asString().startsWith("created bucket " + FRESH_BUCKET + " in store " + FRESH);
-    assertThat(r.checks()).first().asString().contains("after creating the bucket").contains("HeadBucket, list, put and delete all pass");
+    assertThat(r.checks()).first().asString().contains("after creating the bucket").contains("HeadBucket, list, put, get and delete all pass; bucket policy: none set");
     assertThat(r.store().ok()).as(r.store().describe()).isTrue();
     assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("backup redundancy (NOT_REPORTED): replication not reported by this store"));
     assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");
