@@ -167,7 +167,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     String namespace = config.kubernetes().namespace();
     KubernetesClient k8s = kubernetes.get();
     List<Job> jobs = new ArrayList<>(k8s.batch().v1().jobs().inNamespace(namespace).withLabel("app", JOB_LABEL).list().getItems());
-    jobs.sort(Comparator.comparing((Job j) -> j.getMetadata().getCreationTimestamp()).reversed());
+    jobs.sort(Comparator.comparing(BackupFailureActivitiesImpl::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
     String newestLog = null;
     for (Job job : jobs.subList(0, Math.min(RECENT_RUNS, jobs.size()))) {
       String name = job.getMetadata().getName();
@@ -191,9 +191,15 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
             : ": " + status.getConditions().stream().map(c -> c.getReason() + " " + c.getMessage()).toList())));
       }
       runs.add(new BackupRun("kubernetes", name, failed ? "Failed" : done ? "Complete" : "Active",
-          job.getMetadata().getCreationTimestamp(), done && !failed, errors));
+          startedAt(job), done && !failed, errors));
     }
     return newestLog;
+  }
+
+  /** When the Job started (kubectl describe's Start Time), else when it was created (a Job not started yet). */
+  private static String startedAt(Job job) {
+    return job.getStatus() != null && job.getStatus().getStartTime() != null
+        ? job.getStatus().getStartTime() : job.getMetadata().getCreationTimestamp();
   }
 
   @Override
