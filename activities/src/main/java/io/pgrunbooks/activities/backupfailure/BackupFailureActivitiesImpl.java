@@ -13,6 +13,7 @@ import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.serverfiles.PodShell;
 import io.pgrunbooks.activities.storage.ObjectStorage;
 import io.pgrunbooks.activities.storage.S3Clients;
 import io.pgrunbooks.activities.storage.StorageFailures;
@@ -28,6 +29,7 @@ import io.pgrunbooks.workflows.backupfailure.BackupJobStatus;
 import io.pgrunbooks.workflows.backupfailure.BackupRoleCheck;
 import io.pgrunbooks.workflows.backupfailure.BackupRun;
 import io.pgrunbooks.workflows.backupfailure.ConnectivityCheck;
+import io.pgrunbooks.workflows.backupfailure.DatabaseService;
 import io.pgrunbooks.workflows.backupfailure.KeyCheck;
 import io.pgrunbooks.workflows.backupfailure.StoreProbe;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
@@ -83,6 +85,8 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   private final Supplier<KubernetesClient> kubernetes;
   private final ObjectProvider<WorkflowClient> temporal;
   private final ObjectStoreProbe storeProbe;
+  private final PrimaryStatefulSet statefulSet;
+  private final ConfiguredListenAddresses listenAddresses;
 
   public BackupFailureActivitiesImpl(
       TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, StoreRegistry stores, S3Clients s3,
@@ -95,6 +99,8 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     this.kubernetes = kubernetes;
     this.temporal = temporal;
     this.storeProbe = new ObjectStoreProbe(stores, s3);
+    this.statefulSet = new PrimaryStatefulSet(kubernetes);
+    this.listenAddresses = new ConfiguredListenAddresses(new PodShell(kubernetes));
   }
 
   @Override
@@ -208,8 +214,10 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     ConnectionTarget where = ConnectionTarget.of(config.primary(), "postgres", config.primary().user());
     String endpoint = where.host() + ":" + where.port();
     Boolean running = null;
+    String postmaster = null;
     if (config.hosting() == Hosting.HOST && config.host() != null) {
-      running = OsCommand.run(config.host().osUser(), PgCtl.command(config.host(), "status"), Duration.ofSeconds(30), null).ok();
+      postmaster = PgCtl.runningPostmaster(config.host());
+      running = postmaster != null;
     }
     String detail = null;
     boolean tcp;
@@ -233,7 +241,11 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
         detail = "SELECT 1: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")";
       }
     }
-    return new ConnectivityCheck(config.hosting(), endpoint, tcp, select, running, listen, detail);
+    if (!select && !Boolean.FALSE.equals(running)) {
+      listen = listenAddresses.of(config);
+    }
+    DatabaseService service = config.hosting() == Hosting.KUBERNETES ? statefulSet.read(config) : null;
+    return new ConnectivityCheck(config.hosting(), endpoint, tcp, select, running, listen, detail, service, postmaster);
   }
 
   @Override

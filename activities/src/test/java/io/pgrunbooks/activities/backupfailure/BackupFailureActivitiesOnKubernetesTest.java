@@ -1,22 +1,24 @@
 package io.pgrunbooks.activities.backupfailure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pgrunbooks.activities.targets.TargetConfig;
-import io.pgrunbooks.activities.targets.TargetConfig.Endpoint;
-import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.workflows.backupfailure.BackupError;
 import io.pgrunbooks.workflows.backupfailure.BackupJobStatus;
 import io.pgrunbooks.workflows.backupfailure.BackupRun;
-import io.pgrunbooks.workflows.targets.Hosting;
+import io.pgrunbooks.harness.Processes;
+import io.pgrunbooks.workflows.backupfailure.ConnectivityCheck;
+import io.pgrunbooks.workflows.backupfailure.DatabaseService.DatabasePod;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /**
- * Step 2 on kubernetes, the seed's {@code kubectl describe job} and {@code kubectl logs -l
- * job-name=...}: the Jobs labelled app=postgres-backup, newest first, with the newest one's log,
- * against fabric8's mock server in CRUD mode (the pod log, which CRUD mode does not serve, from an
- * expectation).
+ * The activities' kubernetes side against fabric8's mock server in CRUD mode. Step 2, the seed's
+ * {@code kubectl describe job} and {@code kubectl logs -l job-name=...}: the Jobs labelled
+ * app=postgres-backup, newest first, with the newest one's log (the pod log, which CRUD mode does not
+ * serve, from an expectation). Scenario 1: the connectivity check carries the StatefulSet and its pods.
  */
 @EnableKubernetesMockClient(crud = true)
-class BackupJobStatusOnKubernetesTest {
+class BackupFailureActivitiesOnKubernetesTest {
   static final String NS = "link-services";
   static final String LOG = """
       pg_dump: dumping contents of table "public.users"
@@ -46,11 +48,8 @@ class BackupJobStatusOnKubernetesTest {
 
   @BeforeEach
   void activities() {
-    TargetConfig target = new TargetConfig(
-        Hosting.KUBERNETES, new Endpoint("jdbc:postgresql://postgres-primary.link-services.svc:5432/postgres", "postgres", null),
-        List.of(), List.of(), List.of(),
-        new KubernetesPlacement(NS, "app=postgres-primary", "postgres-primary-0", "postgres", "/var/lib/postgresql/data", "postgres"),
-        null, null, null);
+    // A worker outside the cluster: a port-forward on loopback, here with nothing listening.
+    TargetConfig target = PrimaryStatefulSetTest.target("127.0.0.1:" + Processes.freePort(), NS, "postgres-primary-0");
     activities = new BackupFailureActivitiesImpl(new TargetRegistry(new TargetsProperties(Map.of("link", target))), null, null, null,
         null, () -> client, new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class));
   }
@@ -109,6 +108,31 @@ class BackupJobStatusOnKubernetesTest {
     assertThat(jobs.get(2).errors()).isEmpty();
     assertThat(status.problems()).containsExactly(
         "this worker has no Temporal client: its own BackupDatabases runs were not listed");
+  }
+
+  @Test
+  void theConnectivityCheckCarriesTheStatefulSetItsServicesAndPods() {
+    client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder()
+        .withNewMetadata().withName("postgres-primary").withNamespace(NS).endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "postgres-primary").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "postgres-primary").endMetadata().endTemplate().endSpec()
+        .build()).create();
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName("postgres-primary-0").withNamespace(NS).addToLabels("app", "postgres-primary").endMetadata()
+        .withNewStatus().withPhase("Pending").endStatus().build()).create();
+
+    ConnectivityCheck check = activities.checkDatabaseConnectivity("link");
+
+    assertThat(check.ok()).isFalse();
+    assertThat(check.tcpOpen()).isFalse();
+    assertThat(check.serverRunning()).as("pg_ctl is the host's").isNull();
+    assertThat(check.listenAddresses()).as("the mock serves no exec: unknown, not a failure").isNull();
+    assertThat(check.kubernetes().statefulSetExists()).isTrue();
+    assertThat(check.kubernetes().pods()).extracting(DatabasePod::name, DatabasePod::phase, DatabasePod::ready)
+        .containsExactly(tuple("postgres-primary-0", "Pending", false));
+    assertThat(check.kubernetes().problems()).containsExactly("no service in namespace link-services selects the pods of"
+        + " statefulset postgres-primary");
+    assertThat(check.describe()).contains("TCP closed").contains("; statefulset link-services/postgres-primary: 1 replica(s), 0 ready");
   }
 
   @Test
