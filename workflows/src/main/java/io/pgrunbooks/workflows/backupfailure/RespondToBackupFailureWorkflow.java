@@ -20,6 +20,10 @@ public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
   String BUCKET_GATE = "create-bucket";
   /** The escalation's id in its notice (not a gate: nothing waits for it). */
   String ESCALATION = "backup-not-verified";
+  /** Scenario 1 (kubernetes): kubectl rollout restart of the primary's StatefulSet, which runs but does not answer. */
+  String RESTART_STATEFULSET_GATE = "restart-statefulset";
+  /** Scenario 1 (host hosting): pg_ctl restart of the cluster, which runs but does not answer. */
+  String RESTART_GATE = "restart-database";
 
   @WorkflowMethod(name = TYPE)
   BackupFailureResult respond(BackupFailureRequest request);

@@ -19,7 +19,6 @@ import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.FailureMessages;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.pgrunbooks.workflows.response.IncidentReportActivities;
-import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -66,6 +65,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   private final List<String> checks = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final Set<FailureClass> classes = new LinkedHashSet<>();
+  private final ConnectivityRepair connectivityRepair = new ConnectivityRepair(gates, quick, plan, actions, checks, findings);
   private BackupFailureRequest request;
   private BackupAlert alert;
   private BackupJobStatus jobStatus;
@@ -142,7 +142,12 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
           checks.add("after starting the cluster: " + connectivity.describe());
         }
       } else {
-        findings.add(connectivityFinding());
+        // Runs but does not answer: restart it (statefulset or pg_ctl) under its gate.
+        ConnectivityRepair.Outcome repaired = connectivityRepair.repair(request, connectivity);
+        if (repaired.refusal() != null) {
+          return stop(BackupFailureStatus.REJECTED, repaired.refusal());
+        }
+        connectivity = repaired.connectivity();
       }
     }
 
@@ -282,16 +287,6 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
       return store.describe();
     }
     return null;
-  }
-
-  private String connectivityFinding() {
-    if (connectivity.hosting() == Hosting.KUBERNETES) {
-      return "the server does not answer (" + connectivity.describe() + "); on kubernetes this runbook does NOT restart the"
-          + " statefulset (the seed's kubectl rollout restart): check the service and pods (RecoverCrashedPod runbook)";
-    }
-    return "the server does not answer (" + connectivity.describe() + ") although the cluster "
-        + (connectivity.serverRunning() == null ? "state is unknown" : "runs")
-        + ": check listen_addresses, pg_hba.conf, the firewall and the endpoint in the target's configuration";
   }
 
   private String roleAction() {
