@@ -13,6 +13,7 @@ import io.pgrunbooks.activities.postgres.Identifiers;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
 import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.secrets.SecretResolver;
+import io.pgrunbooks.activities.kubernetes.PodExec;
 import io.pgrunbooks.activities.serverfiles.PodShell;
 import io.pgrunbooks.activities.storage.ObjectStorage;
 import io.pgrunbooks.activities.storage.S3Clients;
@@ -100,7 +101,9 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     this.temporal = temporal;
     this.storeProbe = new ObjectStoreProbe(stores, s3);
     this.statefulSet = new PrimaryStatefulSet(kubernetes);
-    this.listenAddresses = new ConfiguredListenAddresses(new PodShell(kubernetes));
+    // A short exec: the check runs within the QUICK timeout, and a pod that hangs tells nothing anyway.
+    this.listenAddresses = new ConfiguredListenAddresses(
+        new PodShell((placement, command) -> PodExec.run(kubernetes.get(), placement, Duration.ofSeconds(20), command)));
   }
 
   @Override

@@ -79,6 +79,11 @@ final class ConnectivityRepair {
       return new Outcome(connectivity, null);
     }
     String where = k8s.namespace() + "/" + k8s.statefulSet();
+    if (k8s.replicas() != null && k8s.replicas() == 0) {
+      findings.add("the server does not answer: statefulset " + where + " is scaled to 0 replicas, and a restart starts no pod;"
+          + " scale it back (kubectl scale statefulset --replicas=1) once whoever scaled it down agrees");
+      return new Outcome(connectivity, null);
+    }
     String gateId = RespondToBackupFailureWorkflow.RESTART_STATEFULSET_GATE;
     plan.add("gate " + gateId + ": wait for approval; kubectl rollout restart statefulset " + where
         + "; wait for the rollout; re-check connectivity");

@@ -206,6 +206,18 @@ class ConnectivityRepairWorkflowTest {
   }
 
   @Test
+  void aStatefulSetScaledToZeroIsNotRestartedButSaid(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    DatabaseService scaledDown = new DatabaseService("link-services", "postgres-primary", true, 0, null, null, List.of(), List.of(),
+        List.of("statefulset postgres-primary has no pod"));
+    start(env, worker, new ConnectivityCheck(Hosting.KUBERNETES, "db:5432", false, false, null, null, "refused", scaledDown, null));
+    BackupFailureResult r = result(run(client, worker, false));
+
+    assertThat(r.decisions()).isEmpty();
+    assertThat(r.findings()).anySatisfy(f -> assertThat(f).contains("statefulset link-services/postgres-primary is scaled to 0 replicas"));
+    verify(restarts, never()).rolloutRestartStatefulSet(any(), any(), any());
+  }
+
+  @Test
   void aHostClusterThatRunsButDoesNotAnswerIsRestartedAfterApproval(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     start(env, worker, HOST_UNANSWERING, RespondToBackupFailureWorkflowTest.UP);
     RespondToBackupFailureWorkflow wf = run(client, worker, false);
