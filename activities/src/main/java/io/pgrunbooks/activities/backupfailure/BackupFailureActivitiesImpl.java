@@ -15,6 +15,8 @@ import io.pgrunbooks.activities.postgres.SqlFailures;
 import io.pgrunbooks.activities.secrets.SecretArchives;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.secrets.SecretWriter;
+import io.pgrunbooks.activities.kubernetes.PodExec;
+import io.pgrunbooks.activities.serverfiles.PodShell;
 import io.pgrunbooks.activities.storage.ObjectStorage;
 import io.pgrunbooks.activities.storage.S3Clients;
 import io.pgrunbooks.activities.storage.StorageFailures;
@@ -30,6 +32,7 @@ import io.pgrunbooks.workflows.backupfailure.BackupJobStatus;
 import io.pgrunbooks.workflows.backupfailure.BackupRoleCheck;
 import io.pgrunbooks.workflows.backupfailure.BackupRun;
 import io.pgrunbooks.workflows.backupfailure.ConnectivityCheck;
+import io.pgrunbooks.workflows.backupfailure.DatabaseService;
 import io.pgrunbooks.workflows.backupfailure.KeyCheck;
 import io.pgrunbooks.workflows.backupfailure.StoreProbe;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
@@ -61,7 +64,6 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -77,7 +79,6 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   static final String JOB_LABEL = "postgres-backup";
   static final int RECENT_RUNS = 5;
   static final int MAX_UNREADABLE = 20;
-  static final String PROBE_KEY = ".pg-runbooks-probe";
 
   private final TargetRegistry targets;
   private final PostgresConnector connector;
@@ -86,6 +87,9 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   private final S3Clients s3;
   private final Supplier<KubernetesClient> kubernetes;
   private final ObjectProvider<WorkflowClient> temporal;
+  private final ObjectStoreProbe storeProbe;
+  private final PrimaryStatefulSet statefulSet;
+  private final ConfiguredListenAddresses listenAddresses;
 
   public BackupFailureActivitiesImpl(
       TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, StoreRegistry stores, S3Clients s3,
@@ -97,6 +101,11 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     this.s3 = s3;
     this.kubernetes = kubernetes;
     this.temporal = temporal;
+    this.storeProbe = new ObjectStoreProbe(stores, s3);
+    this.statefulSet = new PrimaryStatefulSet(kubernetes);
+    // A short exec: the check runs within the QUICK timeout, and a pod that hangs tells nothing anyway.
+    this.listenAddresses = new ConfiguredListenAddresses(
+        new PodShell((placement, command) -> PodExec.run(kubernetes.get(), placement, Duration.ofSeconds(20), command)));
   }
 
   @Override
@@ -174,7 +183,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     String namespace = config.kubernetes().namespace();
     KubernetesClient k8s = kubernetes.get();
     List<Job> jobs = new ArrayList<>(k8s.batch().v1().jobs().inNamespace(namespace).withLabel("app", JOB_LABEL).list().getItems());
-    jobs.sort(Comparator.comparing((Job j) -> j.getMetadata().getCreationTimestamp()).reversed());
+    jobs.sort(Comparator.comparing(BackupFailureActivitiesImpl::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
     String newestLog = null;
     for (Job job : jobs.subList(0, Math.min(RECENT_RUNS, jobs.size()))) {
       String name = job.getMetadata().getName();
@@ -198,9 +207,15 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
             : ": " + status.getConditions().stream().map(c -> c.getReason() + " " + c.getMessage()).toList())));
       }
       runs.add(new BackupRun("kubernetes", name, failed ? "Failed" : done ? "Complete" : "Active",
-          job.getMetadata().getCreationTimestamp(), done && !failed, errors));
+          startedAt(job), done && !failed, errors));
     }
     return newestLog;
+  }
+
+  /** When the Job started (kubectl describe's Start Time), else when it was created (a Job not started yet). */
+  private static String startedAt(Job job) {
+    return job.getStatus() != null && job.getStatus().getStartTime() != null
+        ? job.getStatus().getStartTime() : job.getMetadata().getCreationTimestamp();
   }
 
   @Override
@@ -209,8 +224,10 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     ConnectionTarget where = ConnectionTarget.of(config.primary(), "postgres", config.primary().user());
     String endpoint = where.host() + ":" + where.port();
     Boolean running = null;
+    String postmaster = null;
     if (config.hosting() == Hosting.HOST && config.host() != null) {
-      running = OsCommand.run(config.host().osUser(), PgCtl.command(config.host(), "status"), Duration.ofSeconds(30), null).ok();
+      postmaster = PgCtl.runningPostmaster(config.host());
+      running = postmaster != null;
     }
     String detail = null;
     boolean tcp;
@@ -234,7 +251,11 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
         detail = "SELECT 1: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")";
       }
     }
-    return new ConnectivityCheck(config.hosting(), endpoint, tcp, select, running, listen, detail);
+    if (!select && !Boolean.FALSE.equals(running)) {
+      listen = listenAddresses.of(config);
+    }
+    DatabaseService service = config.hosting() == Hosting.KUBERNETES ? statefulSet.read(config) : null;
+    return new ConnectivityCheck(config.hosting(), endpoint, tcp, select, running, listen, detail, service, postmaster);
   }
 
   @Override
@@ -433,59 +454,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
 
   @Override
   public StoreProbe probeObjectStore(String target) {
-    TargetConfig config = targets.get(target);
-    String store = config.backup() == null ? null : config.backup().store();
-    if (store == null) {
-      return new StoreProbe(null, null, false, false, false, false, null,
-          "no store configured: set pgrunbooks.targets." + target + ".backup.store", null, false);
-    }
-    StoreConfig storeConfig = stores.get(store);
-    String bucket = storeConfig.bucket();
-    String endpoint = storeConfig.endpoint() == null ? null : storeConfig.endpoint().toString();
-    String prefix = config.backup().prefix();
-    String key = prefix + "/" + PROBE_KEY;
-    S3Client client = s3.client(store);
-    boolean[] passed = new boolean[4];
-    String[] steps = {"HeadBucket", "list", "put", "delete"};
-    String[] permissions = {"s3:ListBucket", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"};
-    List<Runnable> calls = List.of(
-        () -> client.headBucket(r -> r.bucket(bucket)),
-        () -> client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix + "/").maxKeys(1)),
-        () -> client.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("probe")),
-        () -> client.deleteObject(r -> r.bucket(bucket).key(key)));
-    for (int i = 0; i < calls.size(); i++) {
-      try {
-        calls.get(i).run();
-        passed[i] = true;
-      } catch (RuntimeException refused) {
-        RuntimeException e = i == 0 ? explainHeadBucket(client, bucket, prefix, refused) : refused;
-        ApplicationFailure failure = StorageFailures.of(e, store, bucket, i < 1 ? null : key);
-        boolean denied = StorageFailures.ACCESS_DENIED.equals(failure.getType()) && !StorageFailures.rejectsCredentials(e);
-        boolean missing = i == 0 && e instanceof AwsServiceException s && s.statusCode() == 404;
-        return new StoreProbe(store, bucket, passed[0], passed[1], passed[2], passed[3], denied ? permissions[i] : null,
-            steps[i] + " failed: " + (missing ? "bucket " + bucket + " does not exist (404 NoSuchBucket)" : failure.getOriginalMessage()),
-            endpoint, missing);
-      }
-    }
-    return new StoreProbe(store, bucket, true, true, true, true, null, null, endpoint, false);
-  }
-
-  /**
-   * A refused HeadBucket has no body, so no error code: a 403 may be a missing s3:ListBucket or a
-   * wrong key pair. A listing, which has a body, tells the two apart; when it says the credentials
-   * are rejected, that is the reason HeadBucket gave 403 (the probe still names HeadBucket as the step).
-   */
-  private static RuntimeException explainHeadBucket(S3Client client, String bucket, String prefix, RuntimeException refused) {
-    if (!(refused instanceof AwsServiceException s) || s.statusCode() != 403
-        || (s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null)) {
-      return refused;
-    }
-    try {
-      client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix + "/").maxKeys(1));
-      return refused;
-    } catch (RuntimeException listed) {
-      return StorageFailures.rejectsCredentials(listed) ? listed : refused;
-    }
+    return storeProbe.probe(target, targets.get(target));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.pgrunbooks.activities.crashrecovery;
 import io.pgrunbooks.activities.host.OsCommand;
 import io.pgrunbooks.activities.host.PgCtl;
 import io.pgrunbooks.activities.host.PostmasterOpts;
+import io.pgrunbooks.activities.host.ServerSettings;
 import io.pgrunbooks.activities.serverfiles.LogSettings;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.HostPlacement;
@@ -180,11 +181,7 @@ class HostCrashRecovery implements CrashRecoveryHosting {
   /** {@code postgres -D <dir> -C name} with the options the server last ran with (a -c on its command line wins). */
   @Override
   public String showSetting(TargetConfig target, String name) {
-    HostPlacement host = host(target);
-    List<String> command = new ArrayList<>(List.of(PgCtl.binDirectory(host).resolve("postgres").toString(), "-D", host.dataDirectory()));
-    command.addAll(PostmasterOpts.arguments(Path.of(host.dataDirectory())));
-    command.addAll(List.of("-C", name));
-    OsCommand.Result shown = OsCommand.run(host.osUser(), command, Duration.ofSeconds(30), null);
+    OsCommand.Result shown = ServerSettings.show(host(target), name);
     if (!shown.ok()) {
       throw ApplicationFailure.newFailure("postgres -C " + name + " failed: " + shown.tail(3), "SettingUnreadable");
     }

@@ -142,6 +142,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
         new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
             beans.getBeanProvider(WorkflowClient.class)),
         new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),
+        new DatabaseRestartActivitiesImpl(registry, HostTargets.NO_KUBERNETES),
         new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
         new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(meters)),
         new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
@@ -209,6 +210,42 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     assertThat(r.checks()).first().asString().contains("SELECT 1 answered");
   }
 
+  /**
+   * A cluster that runs but listens on no TCP address (started with {@code -c listen_addresses=''}),
+   * whose start options were corrected since (postmaster.opts, which pg_ctl restart reuses, no longer
+   * carries the override): the check finds it running and unreachable, the approved restart-database
+   * gate's pg_ctl restart makes it listen again, and the new backup verifies.
+   */
+  @Test
+  void aRunningClusterThatDoesNotAnswerIsRestartedAfterApprovalThenBackedUp() throws Exception {
+    cluster.stop();
+    cluster.restart(Map.of("listen_addresses", "''"));
+    try {
+      Path opts = cluster.dataDirectory().resolve("postmaster.opts");
+      String started = Files.readString(opts);
+      assertThat(started).contains(" \"-c\" \"listen_addresses=\"");
+      Files.writeString(opts, started.replace(" \"-c\" \"listen_addresses=\"", ""));
+      RespondToBackupFailureWorkflow wf = start("bf-unanswering");
+      GateView gate = GatedRuns.awaitGate(wf::approvals, RespondToBackupFailureWorkflow.RESTART_GATE);
+      assertThat(gate.description()).startsWith("pg_ctl restart -m fast of the running cluster of target link (pid ")
+          .contains("TCP closed, SELECT 1 failed, cluster running (pid ").contains("listen_addresses '127.0.0.1'");
+      wf.approve(new ApprovalDecision(gate.gateId(), "bob", gate.digest(), null, null));
+
+      BackupFailureResult r = result(wf);
+      assertRepairedAndBackedUp(r, FailureClass.CONNECTIVITY);
+      assertThat(r.actions()).first().asString().startsWith("pg_ctl restart -m fast of the cluster at " + cluster.dataDirectory());
+      assertThat(r.checks()).first().asString().startsWith("after restarting the cluster: ").contains("SELECT 1 answered");
+      GatedRuns.saveHistory(env.getWorkflowClient(), wf, "respond-to-backup-failure-restart");
+    } finally {
+      try (var c = cluster.connect("postgres")) {
+        // listening again
+      } catch (java.sql.SQLException stillDeaf) {
+        cluster.stop();
+        cluster.restart(Map.of());
+      }
+    }
+  }
+
   @Test
   void aChangedPasswordOfTheBackupRoleIsResetAfterApproval() throws Exception {
     cluster.execute("postgres", "alter role " + ROLE + " password 'changed elsewhere'");
@@ -253,7 +290,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     BackupFailureResult r = result(wf);
     assertThat(r.classes()).as(r.report()).contains(FailureClass.S3);
     assertThat(r.actions()).first().asString().startsWith("created bucket " + FRESH_BUCKET + " in store " + FRESH);
-    assertThat(r.checks()).first().asString().contains("after creating the bucket").contains("HeadBucket, list, put and delete all pass");
+    assertThat(r.checks()).first().asString().contains("after creating the bucket").contains("HeadBucket, list, put, get and delete all pass; bucket policy: none set");
     assertThat(r.store().ok()).as(r.store().describe()).isTrue();
     assertThat(r.findings()).anySatisfy(f -> assertThat(f).startsWith("backup redundancy (NOT_REPORTED): replication not reported by this store"));
     assertThat(r.backupMetadataKey()).as(r.report()).endsWith("metadata.json");

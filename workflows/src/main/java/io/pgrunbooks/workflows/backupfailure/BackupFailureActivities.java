@@ -16,7 +16,10 @@ public interface BackupFailureActivities {
    */
   BackupJobStatus readBackupJobStatus(String target);
 
-  /** Scenario 1: pg_ctl status (host), listen_addresses, a TCP connect and SELECT 1 from the worker. */
+  /**
+   * Scenario 1: pg_ctl status (host), listen_addresses, a TCP connect and SELECT 1 from the worker; on
+   * kubernetes also the primary's StatefulSet, its Services with their endpoints, and its pods.
+   */
   ConnectivityCheck checkDatabaseConnectivity(String target);
 
   /**

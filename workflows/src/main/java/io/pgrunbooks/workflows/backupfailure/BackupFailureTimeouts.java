@@ -28,4 +28,29 @@ final class BackupFailureTimeouts {
               .setMaximumAttempts(3)
               .build())
           .build();
+
+  /** Host: pg_ctl restart waits up to 120 s for the server (ServerRestart); a retry does not restart twice. */
+  static final ActivityOptions RESTART =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(4))
+          .setRetryOptions(RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(5))
+              .setMaximumAttempts(3)
+              .build())
+          .build();
+
+  /**
+   * Kubernetes: the rollout of the primary's StatefulSet is waited for up to 15 minutes (pods replaced
+   * one by one, each recovering); the wait heartbeats every poll, so a dead worker is noticed in a minute
+   * and the retry waits on without patching again.
+   */
+  static final ActivityOptions ROLLOUT =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(20))
+          .setHeartbeatTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(5))
+              .setMaximumAttempts(3)
+              .build())
+          .build();
 }

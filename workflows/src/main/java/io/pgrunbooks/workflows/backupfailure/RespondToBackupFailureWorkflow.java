@@ -28,6 +28,10 @@ public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
   String CREATE_KEY_GATE = "create-backup-key";
   /** Scenario 5, on request ({@code rotateKey}): keep the old key as {@code <key-ref>.<key id>}, write a new one. */
   String ROTATE_KEY_GATE = "rotate-backup-key";
+  /** Scenario 1 (kubernetes): kubectl rollout restart of the primary's StatefulSet, which runs but does not answer. */
+  String RESTART_STATEFULSET_GATE = "restart-statefulset";
+  /** Scenario 1 (host hosting): pg_ctl restart of the cluster, which runs but does not answer. */
+  String RESTART_GATE = "restart-database";
 
   @WorkflowMethod(name = TYPE)
   BackupFailureResult respond(BackupFailureRequest request);

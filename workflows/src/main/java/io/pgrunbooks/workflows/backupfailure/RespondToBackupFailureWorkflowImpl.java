@@ -19,7 +19,6 @@ import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.FailureMessages;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.pgrunbooks.workflows.response.IncidentReportActivities;
-import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -34,10 +33,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The runbook, step by step. Read-only steps run straight away; the changes (starting a stopped
- * cluster, repairing the backup role, creating a missing bucket, and for storage issues deleting old
- * dump files and growing the data volume, see {@link StorageRepair}) each open their own gate (30 minutes, then the run ends there,
- * as every repair scenario's gates do). Independently of the gates, a durable timer started with the
+ * The runbook, step by step. Read-only steps run straight away; each change opens its own gate
+ * (30 minutes, then the run ends there, as every repair scenario's gates do): starting a stopped
+ * cluster, restarting one that runs but does not answer ({@link ConnectivityRepair}), repairing the
+ * backup role, deleting old dump files and growing the data volume ({@link StorageRepair}), creating
+ * a missing bucket, creating a missing key or rotating it ({@link EncryptionKeyRepair}). Independently of the gates, a durable timer started with the
  * run fires the escalation when no backup is verified within {@link BackupFailureRequest#escalateAfter()}
  * (the seed's 2 hours) and the run goes on: the seed's 2 hours are about the backup still failing, not
  * about one gate, so the escalation is not the gate's own 30-minute escalation.
@@ -69,6 +69,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   private final Set<FailureClass> classes = new LinkedHashSet<>();
   private final StorageRepair storage = new StorageRepair(gates, plan, actions, checks, findings);
   private final EncryptionKeyRepair encryption = new EncryptionKeyRepair(gates, plan, actions, checks, findings);
+  private final ConnectivityRepair connectivityRepair = new ConnectivityRepair(gates, quick, plan, actions, checks, findings);
   private BackupFailureRequest request;
   private BackupAlert alert;
   private BackupJobStatus jobStatus;
@@ -146,7 +147,12 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
           checks.add("after starting the cluster: " + connectivity.describe());
         }
       } else {
-        findings.add(connectivityFinding());
+        // Runs but does not answer: restart it (statefulset or pg_ctl) under its gate.
+        ConnectivityRepair.Outcome repaired = connectivityRepair.repair(request, connectivity);
+        if (repaired.refusal() != null) {
+          return stop(BackupFailureStatus.REJECTED, repaired.refusal());
+        }
+        connectivity = repaired.connectivity();
       }
     }
 
@@ -288,16 +294,6 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
       return store.describe();
     }
     return null;
-  }
-
-  private String connectivityFinding() {
-    if (connectivity.hosting() == Hosting.KUBERNETES) {
-      return "the server does not answer (" + connectivity.describe() + "); on kubernetes this runbook does NOT restart the"
-          + " statefulset (the seed's kubectl rollout restart): check the service and pods (RecoverCrashedPod runbook)";
-    }
-    return "the server does not answer (" + connectivity.describe() + ") although the cluster "
-        + (connectivity.serverRunning() == null ? "state is unknown" : "runs")
-        + ": check listen_addresses, pg_hba.conf, the firewall and the endpoint in the target's configuration";
   }
 
   private String roleAction() {

@@ -190,12 +190,14 @@ public final class RunbookCatalog {
           io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.TYPE,
           "The backup-failure runbook: the alert's metrics, recent backup runs and their errors, database health,"
               + " the failure classified (connectivity, authentication, storage, S3, encryption); then, each after"
-              + " approval, the cluster started, the backup role repaired, old dump files deleted, the data volume grown,"
+              + " approval, the cluster started or restarted (host) or its StatefulSet restarted, the backup role repaired, old dump files deleted, the data volume grown,"
               + " a missing bucket created, a missing key created or the key rotated (old keys kept); a backup and its"
               + " verification as children; escalation when no verified backup within 2 hours; a report",
           "PostgreSQL Backup Failed (whole)",
           List.of(
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.START_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.RESTART_GATE,
+              io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.RESTART_STATEFULSET_GATE,
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.ROLE_GATE,
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.BUCKET_GATE,
               io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow.CLEAN_DUMPS_GATE,

@@ -105,7 +105,7 @@ class RespondToBackupFailureWorkflowTest {
     return wf;
   }
 
-  private static GateView pending(TestWorkflowEnvironment env, RespondToBackupFailureWorkflow wf, String gateId) {
+  static GateView pending(TestWorkflowEnvironment env, RespondToBackupFailureWorkflow wf, String gateId) {
     env.sleep(Duration.ofSeconds(30));
     List<GateView> gates = wf.approvals();
     GateView gate = gates.get(gates.size() - 1);
@@ -113,7 +113,7 @@ class RespondToBackupFailureWorkflowTest {
     return gate;
   }
 
-  private static BackupFailureResult result(RespondToBackupFailureWorkflow wf) {
+  static BackupFailureResult result(RespondToBackupFailureWorkflow wf) {
     return WorkflowStub.fromTyped(wf).getResult(BackupFailureResult.class);
   }
 
