@@ -11,6 +11,7 @@ import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** Scenario 1's restarts: the primary's StatefulSet rolled (kubernetes), or pg_ctl restart (host). */
@@ -19,6 +20,7 @@ public class DatabaseRestartActivitiesImpl implements DatabaseRestartActivities 
   private final TargetRegistry targets;
   private final PrimaryStatefulSet statefulSet;
 
+  @Autowired
   public DatabaseRestartActivitiesImpl(TargetRegistry targets, Supplier<KubernetesClient> kubernetes) {
     this(targets, new PrimaryStatefulSet(kubernetes));
   }
