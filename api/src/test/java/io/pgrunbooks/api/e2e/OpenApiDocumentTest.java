@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,12 +23,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.MethodParameter;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -59,23 +56,8 @@ class OpenApiDocumentTest {
     doc = r.body();
   }
 
-  /** "METHOD /path" of every operation, and the handler method of each. */
   private Map<String, HandlerMethod> realEndpoints() {
-    Map<String, HandlerMethod> real = new TreeMap<>();
-    for (Map.Entry<RequestMappingInfo, HandlerMethod> e : mappings.getHandlerMethods().entrySet()) {
-      if (!e.getValue().getBeanType().getPackageName().startsWith("io.pgrunbooks.api")) {
-        continue; // springdoc's own document endpoint, Spring's /error
-      }
-      RequestMappingInfo info = e.getKey();
-      assertThat(info.getMethodsCondition().getMethods()).as("%s maps every method", info).isNotEmpty();
-      for (String pattern : info.getPathPatternsCondition().getPatternValues()) {
-        for (var method : info.getMethodsCondition().getMethods()) {
-          // "{*id}" captures the rest of the path; OpenAPI writes it as the parameter "{id}".
-          real.put(method.name() + " " + pattern.replace("{*", "{"), e.getValue());
-        }
-      }
-    }
-    return real;
+    return Endpoints.of(mappings);
   }
 
   private Set<String> documentedOperations() {
