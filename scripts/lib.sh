@@ -61,6 +61,27 @@ ensure_packages() {
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
+# schemathesis (PyPI), the API fuzz test's tool, in a venv of its own under the cache; exports SCHEMATHESIS.
+SCHEMATHESIS_VERSION="4.32.5"
+ensure_fuzz_venv() {
+  local venv="$PGRB_CACHE/venv"
+  export SCHEMATHESIS="$venv/bin/schemathesis"
+  if [ -x "$SCHEMATHESIS" ] && "$SCHEMATHESIS" --version 2>/dev/null | grep -q "version ${SCHEMATHESIS_VERSION}\$"; then
+    return 0
+  fi
+  local python=/usr/bin/python3
+  [ -x "$python" ] || python=$(command -v python3) || true
+  if [ -z "$python" ] || ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+    apt_install python3 python3-venv
+    python=/usr/bin/python3
+  fi
+  say "installing schemathesis ${SCHEMATHESIS_VERSION} into $venv (first time only)"
+  rm -rf "$venv"
+  "$python" -m venv "$venv" || die "python3 -m venv $venv failed"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}" \
+    || die "pip install schemathesis==${SCHEMATHESIS_VERSION} failed"
+}
+
 # docker-compose.yml is only validated here (no Docker engine is needed for that).
 check_compose_file() {
   local compose

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import io.pgrunbooks.workflows.common.ObjectKeys;
 import org.springframework.stereotype.Component;
 
 /** The restore steps. See {@link RestoreActivities}. */
@@ -68,7 +69,7 @@ public class RestoreActivitiesImpl implements RestoreActivities {
     StoredObject object =
         objectKey == null || objectKey.isBlank()
             ? locator.newest(store, config.backup().prefix(), database)
-            : locator.named(store, objectKey);
+            : locator.named(store, ObjectKeys.checked(objectKey, "objectKey", "InvalidRestoreRequest"));
     JsonNode manifest = manifestOf(store, object.key());
     if (manifest != null && !database.equals(manifest.path("database").asText(database))) {
       throw ApplicationFailure.newNonRetryableFailure(

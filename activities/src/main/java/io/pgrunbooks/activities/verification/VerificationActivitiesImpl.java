@@ -1,5 +1,6 @@
 package io.pgrunbooks.activities.verification;
 
+import io.pgrunbooks.workflows.common.ObjectKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -69,7 +70,9 @@ public class VerificationActivitiesImpl implements VerificationActivities {
           "target " + target + " has no backup configuration", "InvalidBackupRequest");
     }
     String store = config.backup().store();
-    String key = metadataKey == null || metadataKey.isBlank() ? config.backup().prefix() + "/latest/metadata.json" : metadataKey;
+    String key = metadataKey == null || metadataKey.isBlank()
+        ? config.backup().prefix() + "/latest/metadata.json"
+        : ObjectKeys.checked(metadataKey, "metadataKey", "InvalidBackupRequest");
     if (storage.head(store, key).isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no backup metadata at " + storage.uri(store, key) + " (has a backup of " + target + " completed?)",

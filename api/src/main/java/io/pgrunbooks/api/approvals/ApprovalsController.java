@@ -1,6 +1,10 @@
 package io.pgrunbooks.api.approvals;
 
 import io.pgrunbooks.api.errors.BadRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +27,13 @@ class ApprovalsController {
   }
 
   /** Approves or rejects as the caller; 202 once the run received it, with the gate it sees now. */
+  @Operation(
+      summary = "Approve (approver) or reject (operator or approver) at an open gate, as the token's person",
+      description = "The workflow id is the rest of the path. Nobody approves a run they started.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true, content = @Content(schema = @Schema(implementation = DecisionFields.class))),
+      responses = @ApiResponse(responseCode = "202", description = "the run received the decision"))
   @PostMapping("/{*workflowId}")
   ResponseEntity<DecisionSent> decide(
       @PathVariable String workflowId, @RequestBody Map<String, Object> body, Authentication who) {
@@ -31,6 +42,7 @@ class ApprovalsController {
   }
 
   /** Every gate of the run and every decision on it (closed runs too, while a worker runs). */
+  @Operation(summary = "Every gate of a run and every decision on it (viewer)")
   @GetMapping("/{*workflowId}")
   ApprovalAudit audit(@PathVariable String workflowId) {
     return approvals.audit(id(workflowId));

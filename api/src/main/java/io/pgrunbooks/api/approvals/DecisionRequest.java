@@ -22,7 +22,7 @@ public record DecisionRequest(
   private static final Set<String> PERSON_FIELDS =
       Set.of("person", "approver", "approvedby", "rejectedby", "decidedby", "user", "username", "by");
   private static final int MAX_EXPIRY_SECONDS = 7 * 24 * 3600;
-  private static final int MAX_COMMENT = 2000;
+  static final int MAX_COMMENT = 2000;
 
   static DecisionRequest from(Map<String, Object> body) {
     for (String key : body.keySet()) {

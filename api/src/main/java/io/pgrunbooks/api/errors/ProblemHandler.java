@@ -3,6 +3,7 @@ package io.pgrunbooks.api.errors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -85,6 +86,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
     log.error("Temporal call failed", e);
     return problem(HttpStatus.BAD_GATEWAY, "Temporal error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+  }
+
+  /**
+   * Tomcat refuses to parse a query string with a parameter that has no name ({@code ?=x}) when
+   * the controller first asks for a parameter; the request is wrong, not the server.
+   */
+  @ExceptionHandler(InvalidParameterException.class)
+  ProblemDetail unparseableQuery(InvalidParameterException e) {
+    return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the query string cannot be parsed: every parameter needs a name");
   }
 
   @ExceptionHandler(Exception.class)

@@ -10,6 +10,7 @@ import io.pgrunbooks.workflows.response.RespondToDatabaseFailureWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.Map;
 import java.util.TreeSet;
 import org.springframework.http.MediaType;
@@ -41,7 +42,8 @@ class ReportsController {
     this.client = client;
   }
 
-  @GetMapping("/{*workflowId}")
+  @Operation(summary = "The Markdown report of a completed response run (viewer)")
+  @GetMapping(value = "/{*workflowId}", produces = "text/markdown")
   ResponseEntity<String> report(@PathVariable String workflowId) {
     String id = workflowId.startsWith("/") ? workflowId.substring(1) : workflowId;
     WorkflowExecutionDescription d = Executions.describe(client, id);

@@ -9,6 +9,7 @@ import io.pgrunbooks.workflows.backup.VerifyRequest;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureRequest;
 import io.pgrunbooks.workflows.catalog.RunbookCatalog;
 import io.pgrunbooks.workflows.catalog.RunbookDescriptor;
+import io.pgrunbooks.workflows.common.ObjectKeys;
 import io.pgrunbooks.workflows.connections.ConnectionRequest;
 import io.pgrunbooks.workflows.crashrecovery.CrashRecoveryRequest;
 import io.pgrunbooks.workflows.diagnosis.DiagnosisRequest;
@@ -56,7 +57,7 @@ final class RunInputs {
     if (runbook.equals(RunbookCatalog.VERIFY_BACKUP)) {
       requireReference(request.keyRef());
       return new VerifyRequest(
-          request.target(), request.metadataKey(), request.databases() == null ? List.of() : request.databases(),
+          request.target(), objectKey("metadataKey", request.metadataKey()), request.databases() == null ? List.of() : request.databases(),
           request.keyRef(), requestedBy);
     }
     if (runbook.equals(RunbookCatalog.RESTORE_FROM_BACKUP)) {
@@ -65,7 +66,7 @@ final class RunInputs {
         throw new BadRequest("'database' is required: the database to restore (lower-case letters, digits and _)");
       }
       return new RestoreRequest(
-          request.target(), request.database(), blankToNull(request.objectKey()), request.keyRef(), restoreMode(request.mode()),
+          request.target(), request.database(), objectKey("objectKey", blankToNull(request.objectKey())), request.keyRef(), restoreMode(request.mode()),
           Boolean.TRUE.equals(request.dryRun()), requestedBy, approvalTimeout(request), Boolean.TRUE.equals(request.abortOnApprovalTimeout()));
     }
     if (runbook.equals(RunbookCatalog.DROP_RESTORE_LEFTOVER)) {
@@ -258,6 +259,16 @@ final class RunInputs {
       throw new BadRequest("'approvalTimeoutSeconds' must be between 60 and 604800");
     }
     return seconds == null ? 0 : seconds;
+  }
+
+  /** A key of the backup store, refused when it could name something outside it (see ObjectKeys). */
+  private static String objectKey(String field, String key) {
+    if (key != null) {
+      ObjectKeys.problem(key).ifPresent(why -> {
+        throw new BadRequest("'" + field + "' " + why + ": give the key as GET /api/runs shows it in a backup's result");
+      });
+    }
+    return key;
   }
 
   private static String blankToNull(String value) {

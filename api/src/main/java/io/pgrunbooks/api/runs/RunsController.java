@@ -1,5 +1,7 @@
 package io.pgrunbooks.api.runs;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +25,10 @@ class RunsController {
   }
 
   /** Starts a run; 202 with its id, where to follow it, and the Web UI link. */
+  @Operation(
+      summary = "Start a run (operator)",
+      description = "Only runbook and target are required; the other fields tune the runbooks that take them and are refused by the others.",
+      responses = @ApiResponse(responseCode = "202", description = "started; Location is its status URL"))
   @PostMapping
   ResponseEntity<RunStarted> start(@RequestBody StartRunRequest request, Authentication who) {
     RunStarted started = runs.start(request, who.getName());
@@ -32,6 +38,7 @@ class RunsController {
   }
 
   /** Recent runs, newest first, optionally of one runbook and target. */
+  @Operation(summary = "Recent runs, newest first (viewer)")
   @GetMapping
   List<RunStatus> recent(
       @RequestParam(required = false) String runbook,
@@ -45,6 +52,9 @@ class RunsController {
    * 60) for a running run to finish; a run waiting at a gate says how to decide. Workflow ids
    * contain slashes, so the id is the rest of the path.
    */
+  @Operation(
+      summary = "A run's status, and its result once completed (viewer)",
+      description = "The workflow id is the rest of the path and contains slashes. wait=N waits up to N seconds (at most 60) for a running run to finish.")
   @GetMapping("/{*workflowId}")
   RunStatus status(@PathVariable String workflowId, @RequestParam(defaultValue = "0") int wait) {
     return runs.status(

@@ -29,7 +29,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Every endpoint but health needs a bearer token. Reading needs viewer (or any role), starting a
+ * Every endpoint but health and the OpenAPI document needs a bearer token. Reading needs viewer (or any role), starting a
  * run needs operator, rejecting at a gate operator or approver, approving approver. No sessions or
  * cookies: each request carries its token, so CSRF does not apply.
  */
@@ -44,6 +44,11 @@ class SecurityConfiguration {
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers("/actuator/health", "/actuator/health/**")
+                    .permitAll()
+                    // The OpenAPI document says what the endpoints take, as the README does: no run,
+                    // target or person. Tools (client generators, the fuzz test) read it before they
+                    // hold a token.
+                    .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml")
                     .permitAll()
                     .requestMatchers(HttpMethod.POST, "/api/runs", "/api/schedules")
                     .hasRole(Roles.OPERATOR)

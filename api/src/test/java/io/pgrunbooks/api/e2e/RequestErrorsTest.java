@@ -142,6 +142,22 @@ class RequestErrorsTest {
   }
 
   @Test
+  void anObjectKeyThatCouldLeaveTheBucketOrForgeALogLineIsRefused() {
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"restore-from-backup\",\"target\":\"demo\",\"database\":\"link_users\",\"objectKey\":\"../../etc/passwd\"}"),
+        400, "'objectKey' has a '..' segment");
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"verify-backup\",\"target\":\"demo\",\"metadataKey\":\"postgres-backups/latest/metadata.json\\nforged\"}"),
+        400, "'metadataKey' holds a control character");
+    assertProblem(
+        http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
+            "{\"runbook\":\"restore-from-backup\",\"target\":\"demo\",\"database\":\"link_users\",\"objectKey\":\"/etc/passwd\"}"),
+        400, "'objectKey' starts with '/'");
+  }
+
+  @Test
   void aPointInTimeRecoveryNeedsAnRfc3339TargetTime() {
     assertProblem(
         http().post("/api/runs", StackFixture.OPERATOR_TOKEN,
