@@ -30,7 +30,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Every endpoint but health needs a bearer token. Reading needs viewer (or any role), starting a
- * run needs operator, rejecting at a gate operator or approver, approving approver. No sessions or
+ * run (also by Alertmanager's webhook) needs operator, rejecting at a gate operator or approver, approving approver. No sessions or
  * cookies: each request carries its token, so CSRF does not apply.
  */
 @Configuration(proxyBeanMethods = false)
@@ -45,7 +45,7 @@ class SecurityConfiguration {
             a ->
                 a.requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
-                    .requestMatchers(HttpMethod.POST, "/api/runs", "/api/schedules")
+                    .requestMatchers(HttpMethod.POST, "/api/runs", "/api/schedules", "/api/alerts/alertmanager")
                     .hasRole(Roles.OPERATOR)
                     .requestMatchers(HttpMethod.DELETE, "/api/schedules/**")
                     .hasRole(Roles.OPERATOR)
