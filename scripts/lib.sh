@@ -58,6 +58,8 @@ ensure_packages() {
   command -v pgbackrest >/dev/null || missing+=(pgbackrest)
   # the real Prometheus the backup-failure runbook queries in tests, and promtool for the shipped rules
   { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
+  # the real Alertmanager that fires at the API's webhook in the alerts end-to-end test
+  [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 

@@ -44,7 +44,7 @@ import org.springframework.stereotype.Service;
 
 /** Starts and reads runs through the Temporal client. */
 @Service
-class RunService {
+public class RunService {
   /** Names that reach a visibility query or a workflow id: letters, digits, dot, dash, underscore. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -84,7 +84,7 @@ class RunService {
     // One destructive run per target: they share one workflow id, which the server lets only one
     // running execution hold, whatever the runbook (a restore and a PITR must not overlap either).
     String baseId = destructive
-        ? "destructive/" + request.target()
+        ? destructiveWorkflowId(request.target())
         : runbook.name() + "/" + request.target() + "/" + ID_TIME.format(clock.instant());
     // Read-only runs may start twice in one second: the second gets a suffix rather than an error.
     for (int attempt = 1; ; attempt++) {
@@ -114,8 +114,17 @@ class RunService {
   }
 
 
+  /**
+   * The id every destructive run of {@code target} has, whatever its runbook or who started it (a
+   * person over REST, an alert): the server lets one running execution hold an id, so one
+   * destructive run per target.
+   */
+  public static String destructiveWorkflowId(String target) {
+    return "destructive/" + target;
+  }
+
   /** How every run is started: task queue, id, the search attributes and summary the Web UI shows. */
-  WorkflowOptions options(
+  public WorkflowOptions options(
       RunbookDescriptor runbook, String target, String requestedBy, String workflowId) {
     return WorkflowOptions.newBuilder()
         .setTaskQueue(properties.taskQueue())
@@ -285,7 +294,8 @@ class RunService {
         List.of());
   }
 
-  private String webUi(String workflowId) {
+  /** The run's page in the Temporal Web UI. */
+  public String webUi(String workflowId) {
     return properties.webUiUrl()
         + "/namespaces/"
         + properties.namespace()

@@ -30,7 +30,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Every endpoint but health and the OpenAPI document needs a bearer token. Reading needs viewer (or any role), starting a
- * run needs operator, rejecting at a gate operator or approver, approving approver. No sessions or
+ * run (also by Alertmanager's webhook) needs operator, rejecting at a gate operator or approver, approving approver. No sessions or
  * cookies: each request carries its token, so CSRF does not apply.
  */
 @Configuration(proxyBeanMethods = false)
@@ -50,7 +50,7 @@ class SecurityConfiguration {
                     // hold a token.
                     .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml")
                     .permitAll()
-                    .requestMatchers(HttpMethod.POST, "/api/runs", "/api/schedules")
+                    .requestMatchers(HttpMethod.POST, "/api/runs", "/api/schedules", "/api/alerts/alertmanager")
                     .hasRole(Roles.OPERATOR)
                     .requestMatchers(HttpMethod.DELETE, "/api/schedules/**")
                     .hasRole(Roles.OPERATOR)

@@ -31,6 +31,9 @@ final class BackupFailureMarkdown {
       md.append("- **").append(c.failureClass()).append("** (").append(c.evidence()).append(") ")
           .append(c.error().source()).append(": ").append(oneLine(c.error().message())).append('\n');
     }
+    if (r.alertNotices() != null && !r.alertNotices().isEmpty()) {
+      md.append("\n## Alert notifications\n\n").append(io.pgrunbooks.workflows.alerts.AlertNotices.markdown(r.alertNotices()));
+    }
     md.append("\nClasses: ").append(r.classes()).append("\n\n## Checks\n\n");
     if (r.readiness() != null) {
       md.append("- readiness: ").append(r.readiness().state()).append(" at ").append(r.readiness().endpoint()).append('\n');

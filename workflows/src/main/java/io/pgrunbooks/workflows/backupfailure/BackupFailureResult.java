@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.backupfailure;
 
+import io.pgrunbooks.workflows.alerts.AlertNotice;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.assessment.Readiness;
 import io.pgrunbooks.workflows.assessment.StorageUsage;
@@ -35,6 +36,7 @@ import java.util.List;
  * @param reason why it stopped early or what failed (null when it did not)
  * @param storage step 5, scenario 3: the backup pod's storage, old dump files, the data volume (null:
  *     storage was fine, nothing was looked at)
+ * @param alertNotices every alert notification recorded on the run (the first, repeats, the resolve), in order
  */
 public record BackupFailureResult(
     BackupFailureStatus status,
@@ -61,7 +63,20 @@ public record BackupFailureResult(
     String report,
     String reportUri,
     String reason,
-    StorageSpace storage) implements ScenarioResult {
+    StorageSpace storage,
+    List<AlertNotice> alertNotices) implements ScenarioResult {
+
+  /** A result without alert notices (results recorded before alerts were). */
+  public BackupFailureResult(
+      BackupFailureStatus status, String target, BackupAlert alert, BackupJobStatus jobStatus, Readiness readiness,
+      StorageUsage disk, List<ClassifiedError> classified, List<FailureClass> classes, ConnectivityCheck connectivity,
+      BackupRoleCheck role, KeyCheck key, StoreProbe store, List<String> plan, List<GateOutcome> decisions,
+      List<String> actions, List<String> checks, List<String> findings, String backupMetadataKey, String backupChildId,
+      boolean verified, String escalatedAt, String report, String reportUri, String reason, StorageSpace storage) {
+    this(status, target, alert, jobStatus, readiness, disk, classified, classes, connectivity, role, key, store, plan,
+        decisions, actions, checks, findings, backupMetadataKey, backupChildId, verified, escalatedAt, report, reportUri,
+        reason, storage, List.of());
+  }
 
   @Override
   public String outcome() {

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.backupfailure;
 
+import io.pgrunbooks.workflows.alerts.AlertSignals;
 import io.pgrunbooks.workflows.approval.ApprovalSignals;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -8,9 +9,10 @@ import io.temporal.workflow.WorkflowMethod;
  * Seed 003, "PostgreSQL Backup Failed": alert details, backup job status, database health, classify
  * the errors, resolve per class (each change behind its gate), then a new backup and its
  * verification as children; escalates when no backup is verified within 2 hours, and goes on.
+ * Alert notifications (PostgreSQLBackupFailed repeated, resolved) are recorded on the run ({@link AlertSignals}).
  */
 @WorkflowInterface
-public interface RespondToBackupFailureWorkflow extends ApprovalSignals {
+public interface RespondToBackupFailureWorkflow extends ApprovalSignals, AlertSignals {
   String TYPE = "RespondToBackupFailure";
   /** Scenario 1 (host hosting): pg_ctl start of the stopped cluster. */
   String START_GATE = "start-database";

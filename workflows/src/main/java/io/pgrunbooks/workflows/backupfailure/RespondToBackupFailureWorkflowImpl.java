@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.backupfailure;
 
+import io.pgrunbooks.workflows.alerts.AlertNotice;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.EscalationNotice;
 import io.pgrunbooks.workflows.approval.GateOutcome;
@@ -67,6 +68,7 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   private final List<String> checks = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
   private final Set<FailureClass> classes = new LinkedHashSet<>();
+  private final List<AlertNotice> alertNotices = new ArrayList<>();
   private final StorageRepair storage = new StorageRepair(gates, plan, actions, checks, findings);
   private final EncryptionKeyRepair encryption = new EncryptionKeyRepair(gates, plan, actions, checks, findings);
   private final ConnectivityRepair connectivityRepair = new ConnectivityRepair(gates, quick, plan, actions, checks, findings);
@@ -85,6 +87,16 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
   private boolean verified;
   private boolean finished;
   private String escalatedAt;
+
+  @Override
+  public void alertNotified(AlertNotice notice) {
+    alertNotices.add(notice);
+  }
+
+  @Override
+  public List<AlertNotice> alertNotices() {
+    return List.copyOf(alertNotices);
+  }
 
   @Override
   public BackupFailureResult respond(BackupFailureRequest request) {
@@ -358,7 +370,8 @@ public class RespondToBackupFailureWorkflowImpl extends GatedRun implements Resp
     return new BackupFailureResult(
         status, request.target(), alert, jobStatus, readiness, disk, classified, List.copyOf(classes), connectivity, role, key,
         store, List.copyOf(plan), gates.outcomes(), List.copyOf(actions), List.copyOf(checks), List.copyOf(findings),
-        backupMetadataKey, backupChildId, verified, escalatedAt, markdown, uri, reason, storage.report());
+        backupMetadataKey, backupChildId, verified, escalatedAt, markdown, uri, reason, storage.report(),
+        List.copyOf(alertNotices));
   }
 
   private static String now() {

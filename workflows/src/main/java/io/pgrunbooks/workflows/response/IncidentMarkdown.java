@@ -19,6 +19,9 @@ final class IncidentMarkdown {
     field(md, "Resolution Time", r.resolved() ? r.resolutionTime() + " (validated at " + r.resolvedAt() + ")"
         : "not resolved: " + (r.validationProblems().isEmpty() ? r.outcome() : String.join("; ", r.validationProblems())));
     field(md, "Data Loss", r.dataLoss());
+    if (r.alertNotices() != null && !r.alertNotices().isEmpty()) {
+      md.append("\n### Alert notifications\n").append(io.pgrunbooks.workflows.alerts.AlertNotices.markdown(r.alertNotices()));
+    }
     md.append("\n## Technical Details\n");
     field(md, "Affected Databases", list(r.affectedDatabases()));
     field(md, "Error Messages", r.errorMessages().isEmpty() ? "none seen" : "");

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.response;
 
+import io.pgrunbooks.workflows.alerts.AlertNotice;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.Map;
  * @param children the child runs by role, for the Web UI
  * @param markdown the report as Markdown
  * @param storedAt where the Markdown is kept (object key), or null when no artifact store is configured
+ * @param alertNotices every alert notification recorded on the run (the first, repeats, the resolve), in order
  */
 public record IncidentReport(
     String target,
@@ -56,12 +58,25 @@ public record IncidentReport(
     List<String> followUps,
     Map<String, String> children,
     String markdown,
-    String storedAt) {
+    String storedAt,
+    List<AlertNotice> alertNotices) {
+
+  /** A report without alert notices (reports recorded before alerts were). */
+  public IncidentReport(String target, String incidentStart, String detection, String severity, String responseTime,
+      String scenario, String scenarioChosenBy, List<String> rootCause, String outcome, List<String> actions,
+      List<GateOutcome> approvals, boolean resolved, String resolvedAt, String resolutionTime, String dataLoss,
+      String recoveryMethod, List<String> affectedDatabases, List<String> affectedServices, List<String> errorMessages,
+      List<String> validationProblems, List<String> followUps, Map<String, String> children, String markdown,
+      String storedAt) {
+    this(target, incidentStart, detection, severity, responseTime, scenario, scenarioChosenBy, rootCause, outcome, actions,
+        approvals, resolved, resolvedAt, resolutionTime, dataLoss, recoveryMethod, affectedDatabases, affectedServices,
+        errorMessages, validationProblems, followUps, children, markdown, storedAt, List.of());
+  }
 
   /** The same report, kept at {@code key}. */
   public IncidentReport storedAt(String key) {
     return new IncidentReport(target, incidentStart, detection, severity, responseTime, scenario, scenarioChosenBy, rootCause,
         outcome, actions, approvals, resolved, resolvedAt, resolutionTime, dataLoss, recoveryMethod, affectedDatabases,
-        affectedServices, errorMessages, validationProblems, followUps, children, markdown, key);
+        affectedServices, errorMessages, validationProblems, followUps, children, markdown, key, alertNotices);
   }
 }

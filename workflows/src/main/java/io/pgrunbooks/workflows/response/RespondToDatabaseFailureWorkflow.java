@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.response;
 
+import io.pgrunbooks.workflows.alerts.AlertSignals;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -8,9 +9,10 @@ import io.temporal.workflow.WorkflowMethod;
 /**
  * Database Failures Response, whole. The repair itself is a child run of the chosen scenario, whose
  * gates people approve as usual (on the child's id); a person can steer this run with signals.
+ * Alert notifications (repeats, the resolve) are recorded on the run ({@link AlertSignals}).
  */
 @WorkflowInterface
-public interface RespondToDatabaseFailureWorkflow {
+public interface RespondToDatabaseFailureWorkflow extends AlertSignals {
   String TYPE = "RespondToDatabaseFailure";
 
   @WorkflowMethod(name = TYPE)

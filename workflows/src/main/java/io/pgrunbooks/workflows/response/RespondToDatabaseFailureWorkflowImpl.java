@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.response;
 
+import io.pgrunbooks.workflows.alerts.AlertNotice;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.HealthAssessment;
@@ -60,6 +61,7 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
   private final List<String> ranScenarios = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private final List<String> rootCause = new ArrayList<>();
+  private final List<AlertNotice> alertNotices = new ArrayList<>();
   private String phase = "assess";
   private Scenario scenario;
   private String chosenBy;
@@ -81,6 +83,16 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
     if (!scenarioStarted) {
       stopRequest = stop;
     }
+  }
+
+  @Override
+  public void alertNotified(AlertNotice notice) {
+    alertNotices.add(notice);
+  }
+
+  @Override
+  public List<AlertNotice> alertNotices() {
+    return List.copyOf(alertNotices);
   }
 
   @Override
@@ -282,7 +294,7 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
         Instant.ofEpochMilli(resolvedAt).toString(), duration(Math.max(0, resolvedAt - Math.min(startMillis, started))),
         dataLoss, actions.isEmpty() ? "none" : String.join("; ", actions),
         profile.databases(), profile.applicationDeployments(), bounded(errors), problems,
-        followUps(outcome, resolved, problems), Map.copyOf(children), null, null);
+        followUps(outcome, resolved, problems), Map.copyOf(children), null, null, List.copyOf(alertNotices));
     return withMarkdown(report);
   }
 
@@ -290,7 +302,7 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
     return new IncidentReport(r.target(), r.incidentStart(), r.detection(), r.severity(), r.responseTime(), r.scenario(),
         r.scenarioChosenBy(), r.rootCause(), r.outcome(), r.actions(), r.approvals(), r.resolved(), r.resolvedAt(),
         r.resolutionTime(), r.dataLoss(), r.recoveryMethod(), r.affectedDatabases(), r.affectedServices(), r.errorMessages(),
-        r.validationProblems(), r.followUps(), r.children(), IncidentMarkdown.of(r), null);
+        r.validationProblems(), r.followUps(), r.children(), IncidentMarkdown.of(r), null, r.alertNotices());
   }
 
   private List<String> followUps(String outcome, boolean resolved, List<String> problems) {

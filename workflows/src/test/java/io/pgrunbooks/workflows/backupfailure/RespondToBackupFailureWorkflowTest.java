@@ -10,6 +10,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import io.pgrunbooks.workflows.alerts.AlertNotice;
+import io.pgrunbooks.workflows.alerts.AlertSignals;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.EscalationNotice;
@@ -530,5 +532,37 @@ class RespondToBackupFailureWorkflowTest {
     verify(alerts, never()).readBackupAlert(any());
     assertThat(BackupFailureRequest.isStorageQuantity("1.5Ti")).isTrue();
     assertThat(BackupFailureRequest.isStorageQuantity("-5Gi")).isFalse();
+  }
+
+  @Test
+  void everyAlertNotificationIsRecordedOnTheRunItStartedWithoutStoppingIt(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    start(env, worker);
+    when(steps.probeObjectStore("link")).thenReturn(STORE_NO_BUCKET);
+    // As the API's receiver starts it: signal-with-start, the first notice with the start.
+    WorkflowStub stub = client.newUntypedWorkflowStub(RespondToBackupFailureWorkflow.TYPE,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).setWorkflowId("destructive/link").build());
+    stub.signalWithStart(AlertSignals.ALERT_NOTIFIED, new Object[] {notice("n1", "firing", null)},
+        new Object[] {new BackupFailureRequest("link", null, false, "alertmanager")});
+    RespondToBackupFailureWorkflow wf = client.newWorkflowStub(RespondToBackupFailureWorkflow.class, "destructive/link");
+    GateView gate = pending(env, wf, RespondToBackupFailureWorkflow.BUCKET_GATE);
+    wf.alertNotified(notice("n2", "firing", null));
+    wf.alertNotified(notice("n3", "resolved", "2026-11-29T10:30:00Z"));
+    assertThat(wf.alertNotices()).extracting(AlertNotice::noticeId).containsExactly("n1", "n2", "n3");
+    assertThat(wf.approvals()).as("a resolve does not stop the run: the gate still waits").last()
+        .satisfies(g -> assertThat(g.open()).isTrue());
+
+    wf.reject(new ApprovalDecision(gate.gateId(), "carol", gate.digest(), "the alert resolved itself", null));
+    BackupFailureResult r = result(wf);
+    assertThat(r.status()).isEqualTo(BackupFailureStatus.REJECTED);
+    assertThat(r.alertNotices()).extracting(AlertNotice::status).containsExactly("firing", "firing", "resolved");
+    assertThat(r.report()).contains("## Alert notifications")
+        .contains("- PostgreSQLBackupFailed resolved at 2026-11-29T10:30:00Z (fingerprint 4a1b, received 2026-11-29T10:00:00Z): backup failed");
+  }
+
+  static AlertNotice notice(String id, String status, String endsAt) {
+    return new AlertNotice(id, "PostgreSQLBackupFailed", status, "4a1b", "2026-11-29T09:58:00Z", endsAt, "link",
+        "respond-to-backup-failure", java.util.Map.of("alertname", "PostgreSQLBackupFailed", "target", "link"), "backup failed",
+        null, "2026-11-29T10:00:00Z");
   }
 }

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import io.pgrunbooks.workflows.alerts.AlertNotice;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
@@ -220,6 +221,28 @@ class RespondToDatabaseFailureWorkflowTest {
     assertThat(report.detection()).isEqualTo("manual request by alice");
     assertThat(report.outcome()).isEqualTo("PLANNED");
     assertThat(watches).isEmpty();
+  }
+
+  @Test
+  void alertNotificationsReceivedDuringTheResponseAreInItsReport(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    RespondToDatabaseFailureWorkflow wf = start(env, client, worker, Scenario.RELIEVE_CONNECTION_EXHAUSTION, false, request());
+    wf.alertNotified(notice("n1", "firing", null));
+    wf.alertNotified(notice("n2", "resolved", "2026-11-29T10:01:00Z"));
+    assertThat(wf.alertNotices()).extracting(AlertNotice::noticeId).containsExactly("n1", "n2");
+    IncidentReport report = WorkflowStub.fromTyped(wf).getResult(IncidentReport.class);
+
+    assertThat(report.outcome()).as("a resolve is recorded, it does not stop the response").isEqualTo("DONE");
+    assertThat(report.alertNotices()).extracting(AlertNotice::status).containsExactly("firing", "resolved");
+    assertThat(report.storedAt()).isNotNull();
+    assertThat(report.markdown()).contains("### Alert notifications")
+        .contains("- DatabaseConnectionSpike firing since 2026-11-29T09:58:00Z (fingerprint 77c0, received 2026-11-29T10:00:00Z)")
+        .contains("- DatabaseConnectionSpike resolved at 2026-11-29T10:01:00Z");
+  }
+
+  private static AlertNotice notice(String id, String status, String endsAt) {
+    return new AlertNotice(id, "DatabaseConnectionSpike", status, "77c0", "2026-11-29T09:58:00Z", endsAt, "link",
+        "respond-to-database-failure", Map.of("alertname", "DatabaseConnectionSpike", "target", "link"), null, null,
+        "2026-11-29T10:00:00Z");
   }
 
   /** Scenario 2 as its run ends: approved by bob and done, planned in a dry run, or failed. */
