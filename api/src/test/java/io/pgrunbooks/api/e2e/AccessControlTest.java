@@ -82,7 +82,8 @@ class AccessControlTest {
         new Endpoint("GET /api/reports/{workflowId}", "/api/reports/none/demo/1", null, readers, List.of(NO_ROLE_TOKEN)),
         new Endpoint("GET /api/schedules", "/api/schedules", null, readers, List.of(NO_ROLE_TOKEN)),
         new Endpoint("POST /api/schedules", "/api/schedules", "{}", List.of(OPERATOR), nonOperators),
-        new Endpoint("DELETE /api/schedules/{id}", "/api/schedules/none/demo", null, List.of(OPERATOR), nonOperators));
+        new Endpoint("DELETE /api/schedules/{id}", "/api/schedules/none/demo", null, List.of(OPERATOR), nonOperators),
+        new Endpoint("POST /api/alerts/alertmanager", "/api/alerts/alertmanager", "{}", List.of(OPERATOR), nonOperators));
   }
 
   private Http.Response call(Endpoint e, String token) {
