@@ -129,11 +129,14 @@ pgrunbooks:
       secret-key-ref: file:$STATE/s3/secret-key
 YML
 [ -f "$STATE/token" ] || { head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$STATE/token"; chmod 600 "$STATE/token"; }
+# The secret the API signs approvals with and the worker verifies them with (README, Approvals).
+[ -f "$STATE/approval-signing-key" ] || { head -c 48 /dev/urandom | base64 | tr -d '/+=' >"$STATE/approval-signing-key"; chmod 600 "$STATE/approval-signing-key"; }
 export PGRUNBOOKS_LOCAL_TOKEN PGRUNBOOKS_LOCAL_TOKEN_NAME
 PGRUNBOOKS_LOCAL_TOKEN=$(cat "$STATE/token")
 PGRUNBOOKS_LOCAL_TOKEN_NAME="${USER:-local}-operator"
 common=(--spring.config.additional-location="file:$STATE/config/application-local.yml"
-        --spring.temporal.connection.target="127.0.0.1:$TEMPORAL_PORT")
+        --spring.temporal.connection.target="127.0.0.1:$TEMPORAL_PORT"
+        --pgrunbooks.approvals.signing-key-ref="file:$STATE/approval-signing-key")
 
 # 6. Worker and API.
 java -jar "$worker_jar" "${common[@]}" --server.port="$WORKER_PORT" >"$STATE/logs/worker.log" 2>&1 &

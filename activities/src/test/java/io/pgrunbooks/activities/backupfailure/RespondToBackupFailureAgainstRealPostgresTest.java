@@ -25,6 +25,7 @@ import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
@@ -139,7 +140,7 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/report.md");
     StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("temporal", client));
     worker.registerActivitiesImplementations(
-        new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
+        new ApprovalVerifier(null, true), new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
             beans.getBeanProvider(WorkflowClient.class)),
         new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),
         new DatabaseRestartActivitiesImpl(registry, HostTargets.NO_KUBERNETES),

@@ -27,6 +27,7 @@ import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
@@ -131,7 +132,7 @@ class RespondToBackupFailureKeyAgainstRealPostgresTest {
     IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/report.md");
     worker.registerActivitiesImplementations(
-        new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
+        new ApprovalVerifier(null, true), new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
             new StaticListableBeanFactory(Map.of("temporal", client)).getBeanProvider(WorkflowClient.class)),
         new KeyRotationActivitiesImpl(registry, stores.storage, secrets, new SecretWriter(() -> null)),
         new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),

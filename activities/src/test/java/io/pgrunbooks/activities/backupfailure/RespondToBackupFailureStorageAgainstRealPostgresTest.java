@@ -26,6 +26,7 @@ import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.SmallDisk;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
@@ -107,7 +108,7 @@ class RespondToBackupFailureStorageAgainstRealPostgresTest {
     worker.registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class, BackupDatabasesWorkflowImpl.class,
         BackupDatabaseWorkflowImpl.class, VerifyBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new StorageSpaceActivitiesImpl(registry, new ServerShells(List.of(new HostShell())), HostTargets.NO_KUBERNETES),
+        new ApprovalVerifier(null, true), new StorageSpaceActivitiesImpl(registry, new ServerShells(List.of(new HostShell())), HostTargets.NO_KUBERNETES),
         new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
         new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
             new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class)),

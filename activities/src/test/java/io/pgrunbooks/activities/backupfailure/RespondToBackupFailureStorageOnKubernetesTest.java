@@ -23,6 +23,7 @@ import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.PrimaryDataVolume;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.assessment.AssessmentActivities;
@@ -105,7 +106,7 @@ class RespondToBackupFailureStorageOnKubernetesTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new StorageSpaceActivitiesImpl(registry, shells, () -> client),
+        new ApprovalVerifier(null, true), new StorageSpaceActivitiesImpl(registry, shells, () -> client),
         new DiskActivitiesImpl(registry, new PostgresConnector(secrets), secrets, new ClusterHostings(List.of()), shells, () -> client),
         steps, assessment, mock(BackupAlertActivities.class, withSettings().withoutAnnotations()),
         mock(BackupStoreActivities.class, withSettings().withoutAnnotations()),

@@ -11,6 +11,7 @@ import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.connections.ConnectionDiagnosis;
@@ -108,7 +109,7 @@ class RelieveConnectionExhaustionAgainstRealPostgresTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(RelieveConnectionExhaustionWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(new ApprovalVerifier(null, true), activities);
     env.start();
   }
 

@@ -17,6 +17,7 @@ import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.SmallDisk;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.disk.DiskRequest;
@@ -93,7 +94,7 @@ class ReclaimDiskSpaceAgainstRealPostgresTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(ReclaimDiskSpaceWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(new ApprovalVerifier(null, true), activities);
     env.start();
   }
 

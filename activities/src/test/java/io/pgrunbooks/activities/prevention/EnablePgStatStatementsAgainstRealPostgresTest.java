@@ -10,6 +10,7 @@ import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.prevention.EnablePgStatStatementsWorkflow;
@@ -56,7 +57,7 @@ class EnablePgStatStatementsAgainstRealPostgresTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(EnablePgStatStatementsWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new PreventionActivitiesImpl(registry, new PostgresConnector(secrets), secrets));
+    worker.registerActivitiesImplementations(new ApprovalVerifier(null, true), new PreventionActivitiesImpl(registry, new PostgresConnector(secrets), secrets));
     env.start();
   }
 

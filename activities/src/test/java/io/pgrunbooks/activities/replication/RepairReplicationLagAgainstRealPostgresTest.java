@@ -14,6 +14,7 @@ import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.Processes;
 import io.pgrunbooks.harness.StreamingReplica;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.replication.RepairKind;
@@ -96,7 +97,7 @@ class RepairReplicationLagAgainstRealPostgresTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(RepairReplicationLagWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(new ApprovalVerifier(null, true), activities);
     env.start();
   }
 

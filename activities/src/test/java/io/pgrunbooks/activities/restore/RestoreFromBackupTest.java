@@ -27,6 +27,7 @@ import io.pgrunbooks.activities.targets.TargetsProperties;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflowImpl;
 import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
@@ -143,7 +144,7 @@ class RestoreFromBackupTest {
         RestoreFromBackupWorkflowImpl.class, DropRestoreLeftoverWorkflowImpl.class, AssessDatabaseHealthWorkflowImpl.class,
         BackupDatabasesWorkflowImpl.class, BackupDatabaseWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new RestoreActivitiesImpl(registry, stores.storage, secrets, connector),
+        new ApprovalVerifier(null, true), new RestoreActivitiesImpl(registry, stores.storage, secrets, connector),
         new ApplicationActivitiesImpl(registry, () -> client),
         new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(new SimpleMeterRegistry())),
         new EscalationActivitiesImpl(new SimpleMeterRegistry(), ""),

@@ -11,6 +11,7 @@ import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.ApprovalVerifier;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.slowqueries.Backend;
@@ -107,7 +108,7 @@ class ResolveSlowQueriesAgainstRealPostgresTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(ResolveSlowQueriesWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new SlowQueryActivitiesImpl(registry, new PostgresConnector(secrets), secrets));
+    worker.registerActivitiesImplementations(new ApprovalVerifier(null, true), new SlowQueryActivitiesImpl(registry, new PostgresConnector(secrets), secrets));
     env.start();
   }
 

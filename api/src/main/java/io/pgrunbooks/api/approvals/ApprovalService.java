@@ -11,8 +11,12 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,30 +25,68 @@ import org.springframework.stereotype.Service;
 
 /**
  * Checks a decision against the run before signalling it, so that a mistake gets a clear answer
- * instead of a refusal buried in the run's history. The run stays the authority: it checks the
- * same things again when the signal arrives (and the Temporal CLI reaches it without us).
+ * instead of a refusal buried in the run's history, and signs it ({@link DecisionSigner}) so that the
+ * run believes the person the token named. The run stays the authority: it checks the same things
+ * again when the signal arrives, and verifies the signature (the Temporal CLI and the Web UI reach
+ * it without us, unsigned).
  */
 @Service
 public class ApprovalService {
   private static final Logger log = LoggerFactory.getLogger(ApprovalService.class);
 
+  /** How deep the audit follows child runs (a failure response, its scenario, that one's children). */
+  private static final int MAX_CHILD_DEPTH = 3;
+
   private final WorkflowClient client;
   private final DecisionCommands commands;
+  private final DecisionSigner signer;
   private final Clock clock = Clock.systemUTC();
 
-  ApprovalService(WorkflowClient client, DecisionCommands commands) {
+  ApprovalService(WorkflowClient client, DecisionCommands commands, DecisionSigner signer) {
     this.client = client;
     this.commands = commands;
+    this.signer = signer;
   }
 
   ApprovalAudit audit(String workflowId) {
-    WorkflowExecutionDescription d = Executions.describe(client, workflowId);
+    return audit(workflowId, Executions.describe(client, workflowId), 0);
+  }
+
+  /** The run's gates, then its child runs' that have gates (in the order they started). */
+  private ApprovalAudit audit(String workflowId, WorkflowExecutionDescription d, int depth) {
+    List<ApprovalAudit> children = new ArrayList<>();
+    if (depth < MAX_CHILD_DEPTH) {
+      for (String child : childIds(workflowId)) {
+        WorkflowExecutionDescription cd;
+        try {
+          cd = client.newUntypedWorkflowStub(child).describe();
+        } catch (WorkflowNotFoundException goneByRetention) {
+          continue;
+        }
+        ApprovalAudit a = audit(child, cd, depth + 1);
+        if (!a.gates().isEmpty() || !a.children().isEmpty()) {
+          children.add(a);
+        }
+      }
+    }
     return new ApprovalAudit(
         workflowId,
         d.getWorkflowType(),
         d.getTypedSearchAttributes().get(RunbookSearchAttributes.REQUESTED_BY),
         Executions.statusName(d.getStatus()),
-        GateQuery.gates(client, workflowId).orElse(List.of()));
+        GateQuery.gates(client, workflowId).orElse(List.of()),
+        children);
+  }
+
+  /** The ids of the child runs the run started, from its history. */
+  private List<String> childIds(String workflowId) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (HistoryEvent e : client.fetchHistory(workflowId).getEvents()) {
+      if (e.hasChildWorkflowExecutionStartedEventAttributes()) {
+        ids.add(e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId());
+      }
+    }
+    return List.copyOf(ids);
   }
 
   DecisionSent decide(String workflowId, DecisionRequest request, Authentication who) {
@@ -86,10 +128,12 @@ public class ApprovalService {
     }
     String expiresAt =
         request.expiresInSeconds() == null ? null : clock.instant().plusSeconds(request.expiresInSeconds()).toString();
+    ApprovalDecision decision =
+        signer.sign(
+            workflowId, gate.openedAt(), verb,
+            new ApprovalDecision(gate.gateId(), person, request.digest(), request.comment(), expiresAt));
     try {
-      client
-          .newUntypedWorkflowStub(workflowId)
-          .signal(verb, new ApprovalDecision(gate.gateId(), person, request.digest(), request.comment(), expiresAt));
+      client.newUntypedWorkflowStub(workflowId).signal(verb, decision);
     } catch (WorkflowNotFoundException closedMeanwhile) {
       throw new Conflict("run '" + workflowId + "' closed before the decision reached it");
     }

@@ -5,6 +5,8 @@ package io.pgrunbooks.api.approvals;
  *
  * @param curl through this API, which takes the person from the token and checks first
  * @param temporal the signal sent directly with the Temporal CLI, for when the API is down; the
- *     person is written in by hand and only the run's own checks apply
+ *     person is written in by hand, so nothing vouches for it: a rejection sent so counts (recorded
+ *     as unverified), an approval only where the workers trust the Temporal namespace
+ *     ({@code pgrunbooks.approvals.trust-namespace}); null for approvals otherwise
  */
 public record DecisionCommand(String curl, String temporal) {}

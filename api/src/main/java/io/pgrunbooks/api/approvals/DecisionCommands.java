@@ -11,12 +11,19 @@ import org.springframework.web.util.UriUtils;
 class DecisionCommands {
   private final String temporalAddress;
   private final String namespace;
+  private final boolean namespaceTrusted;
 
+  /**
+   * @param namespaceTrusted {@code pgrunbooks.approvals.trust-namespace}, as the workers have it: only
+   *     then does an approval sent with the Temporal CLI count, so only then is it offered
+   */
   DecisionCommands(
       @Value("${spring.temporal.connection.target}") String temporalAddress,
-      @Value("${pgrunbooks.namespace:default}") String namespace) {
+      @Value("${pgrunbooks.namespace:default}") String namespace,
+      @Value("${pgrunbooks.approvals.trust-namespace:false}") boolean namespaceTrusted) {
     this.temporalAddress = temporalAddress;
     this.namespace = namespace;
+    this.namespaceTrusted = namespaceTrusted;
   }
 
   PendingGate pending(String apiBase, String workflowId, GateView gate) {
@@ -39,6 +46,9 @@ class DecisionCommands {
     String signal =
         "{\"gateId\":" + json(gate.gateId()) + ",\"person\":\"<your name>\",\"digest\":" + json(gate.digest())
             + ",\"comment\":\"" + comment + "\",\"expiresAt\":null}";
+    if ("approve".equals(decision) && !namespaceTrusted) {
+      return new DecisionCommand(curl, null); // an unsigned approval is refused by the run: not offered
+    }
     String temporal =
         "temporal workflow signal --address " + shell(temporalAddress) + " --namespace " + shell(namespace)
             + " --workflow-id " + shell(workflowId) + " --name " + decision + " --input " + shell(signal);

@@ -4,6 +4,8 @@ import static io.pgrunbooks.api.e2e.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrunbooks.activities.approval.ApprovalVerificationActivitiesImpl;
+import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.api.ApiApplication;
 import io.pgrunbooks.harness.Http;
 import io.pgrunbooks.harness.Processes;
@@ -22,6 +24,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DataConverter;
+import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +42,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Decisions at a gate over HTTP, on the real dev server. No runbook opens a gate yet, so the run is
- * the workflows module's test-only {@link GatedWorkflow} on a worker in this JVM, started the way
- * {@code POST /api/runs} starts runbooks: the requester in its input and in RequestedBy. Every test
- * checks what the run did (its history's signals, its {@code approvals} query, its result), not
- * only the HTTP answer.
+ * Decisions at a gate over HTTP and around it (the Temporal CLI, a client signalling directly), on
+ * the real dev server. The run is the workflows module's test-only {@link GatedWorkflow} (one gate,
+ * then a step) on a worker in this JVM with the real verification activity and the stack's signing
+ * key, started the way {@code POST /api/runs} starts runbooks: the requester in its input and in
+ * RequestedBy. Every test checks what the run did (its history's signals, its {@code approvals}
+ * query, its result), not only the HTTP answer.
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ApprovalsEndToEndTest {
@@ -71,7 +75,10 @@ class ApprovalsEndToEndTest {
         WorkflowClient.newInstance(
             StackFixture.service(), WorkflowClientOptions.newBuilder().setNamespace("default").build());
     workers = WorkerFactory.newInstance(client);
-    workers.newWorker(QUEUE).registerWorkflowImplementationTypes(GatedWorkflowImpl.class);
+    Worker worker = workers.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(GatedWorkflowImpl.class, GatedParentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new ApprovalVerificationActivitiesImpl(new SecretResolver(() -> null), StackFixture.signingKeyRef(), false));
     workers.start();
   }
 
@@ -91,14 +98,15 @@ class ApprovalsEndToEndTest {
     assertThat(pending.at("/0/description").asText()).isEqualTo(SWAP.description());
     assertThat(pending.at("/0/digest").asText()).isEqualTo(DIGEST);
     assertThat(pending.at("/0/reject/curl").asText()).contains("\"decision\":\"reject\"");
-    assertThat(pending.at("/0/approve/temporal").asText()).contains("--workflow-id '" + id + "'", "--name approve");
+    assertThat(pending.at("/0/reject/temporal").asText()).contains("--workflow-id '" + id + "'", "--name reject");
+    assertThat(pending.at("/0/approve/temporal").isNull()).as("an unsigned approval would be refused: not offered").isTrue();
 
     // The status's curl line, pasted as is but for the comment, with bob's token in the environment.
     String curl = pending.at("/0/approve/curl").asText().replace("<why it is safe now>", "verified the restored copy");
     JsonNode answer = json(shell("export PGRUNBOOKS_TOKEN='" + StackFixture.APPROVER_TOKEN + "'; " + curl));
     assertThat(answer.get("person").asText()).as(answer.toString()).isEqualTo("bob");
     assertThat(answer.at("/gate/open").asBoolean()).as(answer.toString()).isFalse();
-    assertThat(answer.at("/gate/decisions/0").asText()).endsWith("approved by bob: verified the restored copy");
+    assertThat(answer.at("/gate/decisions/0").asText()).endsWith("approved by bob via api (signed): verified the restored copy");
 
     JsonNode done = http().get("/api/runs/" + id + "?wait=10", StackFixture.VIEWER_TOKEN).body();
     assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
@@ -109,18 +117,26 @@ class ApprovalsEndToEndTest {
     assertThat(signalled.person()).isEqualTo("bob");
     assertThat(signalled.digest()).isEqualTo(DIGEST);
     assertThat(signalled.expiresAt()).isNull();
+    assertThat(signalled.signature()).as("the API signs what it sends").isNotBlank();
+    assertThat(Instant.parse(signalled.signedAt())).isBetween(Instant.now().minusSeconds(60), Instant.now());
 
     // The audit view reads closed runs too, and a decision on a closed run is a 409.
     JsonNode audit = http().get("/api/approvals/" + id, StackFixture.VIEWER_TOKEN).body();
     assertThat(audit.get("status").asText()).isEqualTo("COMPLETED");
     assertThat(audit.get("requestedBy").asText()).isEqualTo("carol");
     assertThat(audit.at("/gates/0/open").asBoolean()).isFalse();
-    assertThat(audit.at("/gates/0/decisions").toString()).contains("approved by bob: verified the restored copy");
+    assertThat(audit.at("/gates/0/decisions").toString()).contains("approved by bob via api (signed): verified the restored copy");
+    assertThat(audit.at("/gates/0/decidedBy").asText()).isEqualTo("bob");
+    assertThat(audit.at("/gates/0/via").asText()).isEqualTo("api (signed)");
+    assertThat(audit.at("/gates/0/comment").asText()).isEqualTo("verified the restored copy");
+    assertThat(Instant.parse(audit.at("/gates/0/decidedAt").asText())).isBefore(Instant.now());
+    assertThat(audit.at("/gates/0/step/0").asText()).as("what the step then did").endsWith("did: " + SWAP.action());
+    assertThat(audit.get("children")).isEmpty();
     assertProblem(approve(id, StackFixture.APPROVER_TOKEN, DIGEST), 409, "is COMPLETED: no gate waits");
   }
 
   @Test
-  void anApprovalCarriesItsExpiryAndTheTemporalCommandFromTheStatusWorksAsIs() {
+  void anApprovalCarriesItsExpiryUnderItsSignature() {
     String id = startGated("carol");
     Http.Response r =
         http().post("/api/approvals/" + id, StackFixture.APPROVER_TOKEN,
@@ -129,15 +145,101 @@ class ApprovalsEndToEndTest {
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
     Instant expiresAt = Instant.parse(onlySignal(id, "approve").expiresAt());
     assertThat(expiresAt).isBetween(Instant.now().plusSeconds(880), Instant.now().plusSeconds(901));
+    assertThat(gate(id).get("via").asText()).isEqualTo("api (signed)");
+  }
 
-    String second = startGated("carol");
+  /** The status's reject command, pasted into a shell with the real Temporal CLI: it counts, as unverified. */
+  @Test
+  void aRejectionSentWithTheTemporalCliCountsAndIsRecordedAsUnverified() {
+    String id = startGated("carol");
     String temporal =
-        http().get("/api/runs/" + second, StackFixture.VIEWER_TOKEN).body().at("/awaitingApproval/0/approve/temporal").asText()
-            .replace("<your name>", "dave").replace("<why it is safe now>", "approved from the CLI")
+        http().get("/api/runs/" + id, StackFixture.VIEWER_TOKEN).body().at("/awaitingApproval/0/reject/temporal").asText()
+            .replace("<your name>", "dave").replace("<why not>", "rejected from the CLI")
             .replaceFirst("^temporal ", "'" + TemporalDevServer.cli() + "' ");
     shell(temporal);
-    assertThat(gate(second).get("open").asBoolean()).isFalse();
-    assertThat(gate(second).at("/decisions/0").asText()).endsWith("approved by dave: approved from the CLI");
+    JsonNode done = http().get("/api/runs/" + id + "?wait=10", StackFixture.VIEWER_TOKEN).body();
+    assertThat(done.at("/result/approved").asBoolean()).as(done.toString()).isFalse();
+    assertThat(done.at("/result/decidedBy").asText()).isEqualTo("unverified: dave via signal");
+    JsonNode gate = gate(id);
+    assertThat(gate.get("open").asBoolean()).isFalse();
+    assertThat(gate.get("via").asText()).isEqualTo("signal (unverified)");
+    assertThat(gate.at("/decisions/0").asText()).endsWith("rejected by dave via signal (unverified): rejected from the CLI");
+    assertThat(gate.at("/step/0").asText()).isEqualTo("not done: gate swap-databases rejected by unverified: dave via signal: rejected from the CLI");
+  }
+
+  /**
+   * The README's CLI approval, naming an approver who never approved: the run refuses it, says how
+   * to approve, and keeps it in the audit. Sent with the real Temporal CLI, no API involved.
+   */
+  @Test
+  void anApprovalSentWithTheTemporalCliIsRefusedAndSaysHowToApprove() {
+    String id = startGated("carol");
+    shell("'" + TemporalDevServer.cli() + "' workflow signal --address " + TemporalDevServer.shared().target()
+        + " --namespace default --workflow-id '" + id + "' --name approve --input '{\"gateId\":\"swap-databases\","
+        + "\"person\":\"bob\",\"digest\":\"" + DIGEST + "\",\"comment\":\"bob said so\",\"expiresAt\":null}'");
+    assertThat(signals(id)).as("the signal reached the run").hasSize(1);
+    JsonNode gate = gate(id);
+    assertThat(gate.get("open").asBoolean()).as(gate.toString()).isTrue();
+    assertThat(gate.at("/decisions/0").asText())
+        .contains("refused approve by bob via signal (unverified): unsigned")
+        .contains("approve through the API (POST /api/approvals/");
+    terminate(id);
+  }
+
+  /** As the CLI or the Web UI would, with the Java client: bob's name, and a signature made up or copied. */
+  @Test
+  void aForgedApprovalNamingAnApproverIsRefusedAndAudited() {
+    String id = startGated("carol");
+    // Someone who may reject (alice) takes her signed rejection of another run and makes it bob's approval.
+    assertThat(reject(id, StackFixture.OPERATOR_TOKEN, "wait").status()).isEqualTo(202);
+    ApprovalDecision signedRejection = onlySignal(id, "reject");
+    String second = startGated("carol");
+    client.newUntypedWorkflowStub(second).signal("approve",
+        new ApprovalDecision("swap-databases", "bob", DIGEST, "wait", null, signedRejection.signedAt(), signedRejection.signature()));
+    client.newUntypedWorkflowStub(second).signal("approve",
+        new ApprovalDecision("swap-databases", "bob", DIGEST, "ok", null, Instant.now().toString(), "00".repeat(32)));
+    JsonNode audit = http().get("/api/approvals/" + second, StackFixture.VIEWER_TOKEN).body();
+    assertThat(audit.at("/gates/0/open").asBoolean()).as(audit.toString()).isTrue();
+    assertThat(audit.at("/gates/0/decisions")).hasSize(2).allSatisfy(d ->
+        assertThat(d.asText()).contains("refused approve by bob via signal (unverified): its signature does not verify"));
+    // the real approver still can
+    assertThat(approve(second, StackFixture.APPROVER_TOKEN, DIGEST).status()).isEqualTo(202);
+    assertThat(gate(second).get("decidedBy").asText()).isEqualTo("bob");
+  }
+
+  @Test
+  void withoutATokenDecisionsAndTheAuditAre401AndNothingReachesTheRun() {
+    String id = startGated("carol");
+    assertProblem(approve(id, null, DIGEST), 401, "Bearer");
+    assertProblem(reject(id, null, "no"), 401, "Bearer");
+    assertProblem(approve(id, "not-a-token", DIGEST), 401, "Bearer");
+    assertProblem(http().get("/api/approvals/" + id, null), 401, "Bearer");
+    assertNothingReachedTheRun(id);
+  }
+
+  /** A failure response repairs in a child run: the parent's audit shows the child's gates. */
+  @Test
+  void theAuditShowsTheGatesOfChildRuns() {
+    String parent = "gated-parent/demo/" + UUID.randomUUID();
+    WorkflowClient.start(
+        client.newWorkflowStub(GatedParentWorkflow.class, options(parent, "carol"))::run, "carol", SWAP);
+    String child = parent + "/child";
+    for (int i = 0; i < 100 && gateOrNull(child) == null; i++) {
+      Processes.sleep(50);
+    }
+    assertThat(approve(child, StackFixture.APPROVER_TOKEN, DIGEST).status()).isEqualTo(202);
+    JsonNode done = http().get("/api/runs/" + parent + "?wait=10", StackFixture.VIEWER_TOKEN).body();
+    assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
+
+    JsonNode audit = http().get("/api/approvals/" + parent, StackFixture.VIEWER_TOKEN).body();
+    assertThat(audit.get("gates")).as(audit.toString()).isEmpty();
+    assertThat(audit.get("children")).hasSize(1);
+    JsonNode c = audit.at("/children/0");
+    assertThat(c.get("workflowId").asText()).isEqualTo(child);
+    assertThat(c.get("status").asText()).isEqualTo("COMPLETED");
+    assertThat(c.at("/gates/0/decidedBy").asText()).isEqualTo("bob");
+    assertThat(c.at("/gates/0/via").asText()).isEqualTo("api (signed)");
+    assertThat(c.at("/gates/0/step/0").asText()).endsWith("did: " + SWAP.action());
   }
 
   @Test
@@ -182,7 +284,7 @@ class ApprovalsEndToEndTest {
     String id = startGated("carol");
     Http.Response r = reject(id, StackFixture.OPERATOR_TOKEN, "the restored copy is from the wrong day");
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
-    assertThat(r.body().at("/gate/decisions/0").asText()).endsWith("rejected by alice: the restored copy is from the wrong day");
+    assertThat(r.body().at("/gate/decisions/0").asText()).endsWith("rejected by alice via api (signed): the restored copy is from the wrong day");
 
     JsonNode done = http().get("/api/runs/" + id + "?wait=10", StackFixture.VIEWER_TOKEN).body();
     assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
@@ -223,26 +325,27 @@ class ApprovalsEndToEndTest {
   /** Started as RunService.start starts runbooks, then waits until the gate is open. */
   private String startGated(String requestedBy) {
     String id = "gated/demo/" + UUID.randomUUID();
-    GatedWorkflow run =
-        client.newWorkflowStub(
-            GatedWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setTaskQueue(QUEUE)
-                .setWorkflowId(id)
-                .setTypedSearchAttributes(
-                    SearchAttributes.newBuilder()
-                        .set(RunbookSearchAttributes.RUNBOOK, "Gated")
-                        .set(RunbookSearchAttributes.TARGET, "demo")
-                        .set(RunbookSearchAttributes.REQUESTED_BY, requestedBy)
-                        .set(RunbookSearchAttributes.AWAITING_APPROVAL, false)
-                        .build())
-                .build());
+    GatedWorkflow run = client.newWorkflowStub(GatedWorkflow.class, options(id, requestedBy));
     WorkflowClient.start(run::run, requestedBy, SWAP);
     for (int i = 0; i < 100 && gateOrNull(id) == null; i++) {
       Processes.sleep(50);
     }
     assertThat(gateOrNull(id)).as("gate of %s open", id).isNotNull();
     return id;
+  }
+
+  private static WorkflowOptions options(String id, String requestedBy) {
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(QUEUE)
+        .setWorkflowId(id)
+        .setTypedSearchAttributes(
+            SearchAttributes.newBuilder()
+                .set(RunbookSearchAttributes.RUNBOOK, "Gated")
+                .set(RunbookSearchAttributes.TARGET, "demo")
+                .set(RunbookSearchAttributes.REQUESTED_BY, requestedBy)
+                .set(RunbookSearchAttributes.AWAITING_APPROVAL, false)
+                .build())
+        .build();
   }
 
   /** No signal in the history and the gate still open; then the run is ended. */

@@ -145,6 +145,7 @@ class RespondToDatabaseFailureEndToEndTest {
 
       JsonNode report = done.get("result");
       assertReport(report);
+      assertAudit(http, id, scenario);
       Http.Response markdown = http.get("/api/reports/" + id, StackFixture.VIEWER_TOKEN);
       assertThat(markdown.status()).isEqualTo(200);
       assertThat(markdown.contentType()).startsWith("text/markdown");
@@ -167,6 +168,23 @@ class RespondToDatabaseFailureEndToEndTest {
         second.close();
       }
     }
+  }
+
+  /** The parent's audit shows the scenario child's gate: bob, through the API, and what the restart then did. */
+  private static void assertAudit(Http http, String id, String scenario) {
+    JsonNode audit = http.get("/api/approvals/" + id, StackFixture.VIEWER_TOKEN).body();
+    JsonNode child = null;
+    for (JsonNode c : audit.get("children")) {
+      child = scenario.equals(c.get("workflowId").asText()) ? c : child;
+    }
+    assertThat(child).as(audit.toString()).isNotNull();
+    JsonNode gate = child.at("/gates/0");
+    assertThat(gate.get("gateId").asText()).isEqualTo("restart-database");
+    assertThat(gate.get("decidedBy").asText()).isEqualTo("bob");
+    assertThat(gate.get("via").asText()).isEqualTo("api (signed)");
+    assertThat(gate.get("comment").asText()).isEqualTo("crashed: start it");
+    assertThat(gate.get("step")).as(gate.toString()).isNotEmpty();
+    assertThat(gate.at("/step/0").asText()).doesNotStartWith("not done");
   }
 
   private static void assertReport(JsonNode r) {

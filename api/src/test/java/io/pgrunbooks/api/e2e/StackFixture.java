@@ -31,6 +31,7 @@ final class StackFixture {
   static final List<String> DATABASES = List.of("link_users", "link_chat");
 
   private static Path backupKeyFile;
+  private static Path signingKeyFile;
 
   private static PostgresCluster demo;
   private static WorkflowServiceStubs service;
@@ -70,6 +71,7 @@ final class StackFixture {
     registry.add("pgrunbooks.task-queue", () -> TASK_QUEUE);
     registry.add("pgrunbooks.web-ui-url", () -> "http://127.0.0.1:" + TemporalDevServer.shared().uiPort());
     registry.add("pgrunbooks.targets.demo.hosting", () -> "host");
+    registry.add("pgrunbooks.approvals.signing-key-ref", StackFixture::signingKeyRef);
     // alice operates, victor views, bob approves, carol operates and approves.
     List<List<String>> tokens =
         List.of(
@@ -91,6 +93,7 @@ final class StackFixture {
     p.put("spring.temporal.connection.target", TemporalDevServer.shared().target());
     p.put("pgrunbooks.task-queue", TASK_QUEUE);
     p.put("server.port", "0"); // several workers may run at once: each its own actuator port
+    p.put("pgrunbooks.approvals.signing-key-ref", signingKeyRef());
     p.putAll(HostTargets.asProperties("demo", demo()));
     for (int i = 0; i < DATABASES.size(); i++) {
       p.put("pgrunbooks.targets.demo.databases[" + i + "]", DATABASES.get(i));
@@ -115,6 +118,19 @@ final class StackFixture {
       }
     }
     return backupKeyFile;
+  }
+
+  /** The key the API signs decisions with and the workers verify them with: the same file for both. */
+  static synchronized String signingKeyRef() {
+    if (signingKeyFile == null) {
+      try {
+        signingKeyFile = java.nio.file.Files.createTempFile("e2e-approval-signing-key-", "");
+        java.nio.file.Files.writeString(signingKeyFile, "e2e-signing-key-" + java.util.UUID.randomUUID());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return "file:" + signingKeyFile;
   }
 
   static Path workerJar() {

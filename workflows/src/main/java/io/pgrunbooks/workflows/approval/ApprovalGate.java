@@ -3,8 +3,11 @@ package io.pgrunbooks.workflows.approval;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowLocal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +24,19 @@ import java.util.Locale;
  * (or the gate aborted after escalating); the workflow's signal methods hand decisions to {@link
  * #approve} and {@link #reject}. Deterministic: time from {@code Workflow}, digests are SHA-256 of
  * the description. Every decision, accepted or refused, is kept and queryable.
+ *
+ * <p>Who decided: a signal's {@code person} is only what its sender wrote, and a signal can be sent
+ * around the API (Temporal CLI, Web UI). So each decision is checked by {@link
+ * ApprovalVerificationActivities} (a local activity: the worker holds the API's signing key, the
+ * history keeps only the verdict): an approval counts only when the API's signature verifies, or
+ * when the workers are configured to trust the Temporal namespace's authorization; a rejection
+ * always counts (it only stops a change), recorded as unverified when nothing vouches for its
+ * person. Runs that started before this check replay without it ({@link #IDENTITY_CHANGE}).
+ *
+ * <p>What the step did: after an approval, every phase the run enters ({@link
+ * io.pgrunbooks.workflows.common.RunProgress}) until the next gate opens is appended to the gate's
+ * record, so the audit shows the action taken and its result; a rejected or timed-out gate's step
+ * is "not done".
  */
 public final class ApprovalGate {
   private static final ActivityOptions ESCALATION =
@@ -29,9 +45,30 @@ public final class ApprovalGate {
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
           .build();
 
+  /**
+   * Local: a verdict takes milliseconds (an HMAC, a key from a file or environment variable, at most
+   * a Kubernetes Secret read); three tries, then the decision is refused as unverifiable.
+   */
+  private static final LocalActivityOptions VERIFICATION =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+          .build();
+
+  /** The {@code getVersion} change id of identity verification: runs recorded before it decide as they did. */
+  static final String IDENTITY_CHANGE = "approval-identity-verification";
+
+  /** Steps kept per gate: enough for a step and its re-checks, bounded for the query's size. */
+  static final int MAX_STEP_ENTRIES = 20;
+
+  /** The run's gate, for {@link #stepProgress}: one per run (GatedRun holds it). */
+  private static final WorkflowLocal<ApprovalGate> RUN_GATE = WorkflowLocal.withCachedInitial(() -> null);
+
   private String requestedBy;
   private final EscalationActivities escalation =
       Workflow.newActivityStub(EscalationActivities.class, ESCALATION);
+  private final ApprovalVerificationActivities verification =
+      Workflow.newLocalActivityStub(ApprovalVerificationActivities.class, VERIFICATION);
   private final List<Gate> gates = new ArrayList<>();
   private final List<Early> early = new ArrayList<>();
 
@@ -43,12 +80,32 @@ public final class ApprovalGate {
     final String digest;
     final String openedAt;
     final List<String> decisions = new ArrayList<>();
+    final List<String> step = new ArrayList<>();
     GateOutcome outcome;
+    String via;
 
     Gate(GateRequest request, String digest, String openedAt) {
       this.request = request;
       this.digest = digest;
       this.openedAt = openedAt;
+    }
+  }
+
+  public ApprovalGate() {
+    RUN_GATE.set(this);
+  }
+
+  /**
+   * Records a phase the run entered in the audit of the gate approved last, until the next gate
+   * opens: what its step did. Called by RunProgress; does nothing in runs without a gate.
+   */
+  public static void stepProgress(String details) {
+    ApprovalGate gate = RUN_GATE.get();
+    if (gate != null && !gate.gates.isEmpty()) {
+      Gate last = gate.gates.get(gate.gates.size() - 1);
+      if (last.outcome != null && last.outcome.approved() && last.step.size() < MAX_STEP_ENTRIES) {
+        last.step.add(now() + " " + details);
+      }
     }
   }
 
@@ -94,6 +151,8 @@ public final class ApprovalGate {
                 request.gateId(), false, "timeout",
                 "no decision within " + waited + " s; nothing was changed", now());
         gate.decisions.add(now() + " aborted: no decision within " + waited + " s");
+        gate.via = "timeout";
+        gate.step.add("not done: no decision within " + waited + " s, nothing was changed");
       }
     }
     Workflow.upsertTypedSearchAttributes(RunbookSearchAttributes.AWAITING_APPROVAL.valueSet(false));
@@ -110,7 +169,13 @@ public final class ApprovalGate {
 
   public List<GateView> views() {
     return gates.stream()
-        .map(g -> new GateView(g.request.gateId(), g.request.description(), g.digest, g.openedAt, g.outcome == null, List.copyOf(g.decisions)))
+        .map(
+            g ->
+                new GateView(
+                    g.request.gateId(), g.request.description(), g.digest, g.openedAt, g.outcome == null,
+                    List.copyOf(g.decisions), g.outcome == null ? null : g.outcome.decidedBy(),
+                    g.outcome == null ? null : g.outcome.decidedAt(), g.outcome == null ? null : g.outcome.comment(),
+                    g.via, List.copyOf(g.step)))
         .toList();
   }
 
@@ -133,8 +198,42 @@ public final class ApprovalGate {
       gate.decisions.add(now() + " refused " + verb + " by " + d.person() + ": " + refusal);
       return;
     }
-    gate.outcome = new GateOutcome(gate.request.gateId(), approve, d.person(), d.comment(), now());
-    gate.decisions.add(now() + " " + (approve ? "approved" : "rejected") + " by " + d.person() + (d.comment() == null ? "" : ": " + d.comment()));
+    String decidedBy = d.person();
+    String via = "signal (not checked: run started before identity verification)";
+    if (Workflow.getVersion(IDENTITY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      DecisionVerdict verdict = verify(gate, d, verb);
+      if (gate.outcome != null) { // decided or timed out while the verdict was coming
+        gate.decisions.add(now() + " refused " + verb + " by " + d.person() + ": the gate was already closed");
+        return;
+      }
+      if (approve && !verdict.mayApprove()) {
+        gate.decisions.add(now() + " refused approve by " + d.person() + " via " + verdict.via() + ": " + verdict.reason());
+        return;
+      }
+      via = verdict.via();
+      if (!verdict.mayApprove()) {
+        decidedBy = "unverified: " + d.person() + " via signal";
+      }
+    }
+    gate.outcome = new GateOutcome(gate.request.gateId(), approve, decidedBy, d.comment(), now());
+    gate.via = via;
+    gate.decisions.add(
+        now() + " " + (approve ? "approved" : "rejected") + " by " + d.person() + " via " + via
+            + (d.comment() == null ? "" : ": " + d.comment()));
+    if (!approve) {
+      gate.step.add("not done: " + gate.outcome.refusal().replace("; its step and the ones after it were not done", ""));
+    }
+  }
+
+  /** The worker's verdict on the person; a verification that fails is an unverified person. */
+  private DecisionVerdict verify(Gate gate, ApprovalDecision d, String verb) {
+    try {
+      return verification.verifyApprovalDecision(
+          new DecisionCheck(Workflow.getInfo().getWorkflowId(), gate.openedAt, verb, d));
+    } catch (ActivityFailure e) {
+      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      return new DecisionVerdict(DecisionVerdict.Trust.UNVERIFIED, "the worker could not verify it: " + why);
+    }
   }
 
   /** Why a decision cannot be taken, or null when it can. */

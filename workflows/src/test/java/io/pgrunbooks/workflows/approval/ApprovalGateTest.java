@@ -30,6 +30,17 @@ class ApprovalGateTest {
           .build();
 
   private final EscalationActivities escalation = mock(EscalationActivities.class, withSettings().withoutAnnotations());
+  private final Policy policy = new Policy();
+
+  /** The worker's verifier with the tests' key; trusts the namespace unless a test says otherwise. */
+  static final class Policy implements ApprovalVerificationActivities {
+    volatile boolean trustNamespace = true;
+
+    @Override
+    public DecisionVerdict verifyApprovalDecision(DecisionCheck check) {
+      return new ApprovalVerifier(TestApprovals.KEY, trustNamespace).verifyApprovalDecision(check);
+    }
+  }
 
   private static final GateRequest SCALE_DOWN =
       new GateRequest(
@@ -39,7 +50,7 @@ class ApprovalGateTest {
   @BeforeEach
   void worker(TestWorkflowEnvironment env, Worker worker) {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
-    worker.registerActivitiesImplementations(escalation);
+    worker.registerActivitiesImplementations(escalation, policy);
     env.start();
   }
 
@@ -148,5 +159,137 @@ class ApprovalGateTest {
     assertThat(outcome.decidedBy()).isEqualTo("timeout");
     assertThat(outcome.comment()).contains("nothing was changed");
     verify(escalation, times(1)).escalate(any());
+  }
+
+  // Identity on each path: the API signs; the Temporal CLI and the Web UI send plain signals.
+
+  @Test
+  void anApprovalSignedByTheApiCountsAndTheAuditShowsThePathAndWhatTheStepDid(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    policy.trustNamespace = false;
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    GateView open = openGate(env, wf);
+    wf.approve(signed(wf, open, "approve", new ApprovalDecision("scale-down", "bob", digest(), "app owners agreed", null)));
+    GateOutcome outcome = result(wf);
+    assertThat(outcome.approved()).isTrue();
+    assertThat(outcome.decidedBy()).isEqualTo("bob");
+    GateView audit = wf.approvals().get(0);
+    assertThat(audit.via()).isEqualTo("api (signed)");
+    assertThat(audit.decidedBy()).isEqualTo("bob");
+    assertThat(audit.comment()).isEqualTo("app owners agreed");
+    assertThat(audit.decidedAt()).isNotNull();
+    assertThat(audit.decisions()).singleElement().asString().endsWith("approved by bob via api (signed): app owners agreed");
+    assertThat(audit.step()).singleElement().asString().endsWith("did: " + SCALE_DOWN.action());
+  }
+
+  /** As `temporal workflow signal --name approve` or the Web UI's signal button send it: no signature. */
+  @Test
+  void anUnsignedApprovalIsRefusedWithHowToApproveAndTheGateStaysOpen(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = waiting(env, client, worker, false);
+    WorkflowStub.fromTyped(wf).signal("approve", new ApprovalDecision("scale-down", "bob", digest(), "from the CLI", null));
+    env.sleep(Duration.ofMinutes(1));
+    GateView gate = wf.approvals().get(0);
+    assertThat(gate.open()).isTrue();
+    assertThat(gate.decisions()).singleElement().asString()
+        .contains("refused approve by bob via signal (unverified): unsigned")
+        .contains("'bob' is only a claim")
+        .contains("approve through the API (POST /api/approvals/");
+    assertThat(gate.step()).isEmpty();
+    wf.approve(signed(wf, gate, "approve", new ApprovalDecision("scale-down", "bob", digest(), null, null)));
+    assertThat(result(wf).decidedBy()).isEqualTo("bob");
+  }
+
+  @Test
+  void aForgedApprovalNamingSomeoneElseIsRefusedAndKeptInTheAudit(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    policy.trustNamespace = true; // even then: a signature that does not verify is refused
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    GateView gate = openGate(env, wf);
+    // mallory had the API sign her own rejection, then put bob's name and "approve" on it.
+    ApprovalDecision hers = signed(wf, gate, "reject", new ApprovalDecision("scale-down", "mallory", digest(), "x", null));
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), "x", null, hers.signedAt(), hers.signature()));
+    // and a signature made with another key
+    wf.approve(
+        TestApprovals.sign(
+            "not-the-api-key-0123456789abcdef0123456789".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            WorkflowStub.fromTyped(wf).getExecution().getWorkflowId(), gate, "approve",
+            new ApprovalDecision("scale-down", "bob", digest(), "y", null), "2026-01-01T00:00:00Z"));
+    env.sleep(Duration.ofMinutes(1));
+    GateView after = wf.approvals().get(0);
+    assertThat(after.open()).isTrue();
+    assertThat(after.decisions()).hasSize(2).allSatisfy(d ->
+        assertThat(d).contains("refused approve by bob via signal (unverified): its signature does not verify"));
+    wf.reject(new ApprovalDecision("scale-down", "carol", null, "someone forges approvals", null));
+    assertThat(result(wf).approved()).isFalse();
+  }
+
+  @Test
+  void aSignatureForAnotherRunDoesNotVerify(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    policy.trustNamespace = false;
+    GatedWorkflow first = start(client, worker, SCALE_DOWN);
+    GatedWorkflow second = start(client, worker, SCALE_DOWN);
+    GateView gate = openGate(env, first);
+    openGate(env, second);
+    second.approve(signed(first, gate, "approve", new ApprovalDecision("scale-down", "bob", digest(), null, null)));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(second.approvals().get(0).open()).isTrue();
+    assertThat(second.approvals().get(0).decisions().get(0)).contains("does not verify");
+    WorkflowStub.fromTyped(first).terminate("test over");
+    WorkflowStub.fromTyped(second).terminate("test over");
+  }
+
+  @Test
+  void anUnsignedRejectionCountsButIsRecordedAsUnverified(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = waiting(env, client, worker, false);
+    WorkflowStub.fromTyped(wf).signal("reject", new ApprovalDecision("scale-down", "carol", null, "not now", null));
+    GateOutcome outcome = result(wf);
+    assertThat(outcome.approved()).isFalse();
+    assertThat(outcome.decidedBy()).isEqualTo("unverified: carol via signal");
+    GateView audit = wf.approvals().get(0);
+    assertThat(audit.via()).isEqualTo("signal (unverified)");
+    assertThat(audit.decisions()).singleElement().asString().endsWith("rejected by carol via signal (unverified): not now");
+    assertThat(audit.step()).containsExactly("not done: gate scale-down rejected by unverified: carol via signal: not now");
+  }
+
+  @Test
+  void workersThatTrustTheNamespaceTakeAnUnsignedApprovalForThePersonItNames(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = waiting(env, client, worker, true);
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), "ok", null));
+    assertThat(result(wf).decidedBy()).isEqualTo("bob");
+    assertThat(wf.approvals().get(0).via()).isEqualTo("signal (namespace trusted)");
+  }
+
+  @Test
+  void aTimedOutGatesStepIsNotDone(WorkflowClient client, Worker worker) {
+    GateRequest abort =
+        new GateRequest("swap", "rename link_users to link_users_pre_restore", "target link", "swap", Duration.ofHours(2), OnTimeout.ABORT);
+    GatedWorkflow wf = start(client, worker, abort);
+    result(wf);
+    GateView audit = wf.approvals().get(0);
+    assertThat(audit.via()).isEqualTo("timeout");
+    assertThat(audit.decidedBy()).isEqualTo("timeout");
+    assertThat(audit.step()).containsExactly("not done: no decision within 7200 s, nothing was changed");
+  }
+
+  /** A run at its open gate, with workers that trust the namespace or not. */
+  private GatedWorkflow waiting(TestWorkflowEnvironment env, WorkflowClient client, Worker worker, boolean trustNamespace) {
+    policy.trustNamespace = trustNamespace;
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    openGate(env, wf);
+    return wf;
+  }
+
+  private static GateView openGate(TestWorkflowEnvironment env, GatedWorkflow wf) {
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(wf.approvals()).singleElement().satisfies(g -> assertThat(g.open()).isTrue());
+    return wf.approvals().get(0);
+  }
+
+  /** As the API signs: for this run and this opening of the gate. */
+  private static ApprovalDecision signed(GatedWorkflow wf, GateView gate, String verb, ApprovalDecision d) {
+    return TestApprovals.sign(
+        TestApprovals.KEY, WorkflowStub.fromTyped(wf).getExecution().getWorkflowId(), gate, verb, d, "2026-01-01T00:00:00Z");
   }
 }

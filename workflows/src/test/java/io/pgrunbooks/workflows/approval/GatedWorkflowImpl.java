@@ -1,10 +1,18 @@
 package io.pgrunbooks.workflows.approval;
 
+import io.pgrunbooks.workflows.common.RunProgress;
 
+/** One gate; when approved, its "step" is a phase entered (what the audit shows as done). */
 public class GatedWorkflowImpl extends GatedRun implements GatedWorkflow {
   @Override
   public GateOutcome run(String requestedBy, GateRequest request) {
     gate.requestedBy(requestedBy);
-    return gate.await(request);
+    GateOutcome outcome = gate.await(request);
+    if (outcome.approved()) {
+      RunProgress.enter("done", "did: " + request.action());
+    } else {
+      RunProgress.enter("rejected", outcome.refusal());
+    }
+    return outcome;
   }
 }

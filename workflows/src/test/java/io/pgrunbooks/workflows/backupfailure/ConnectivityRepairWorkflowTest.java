@@ -17,6 +17,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.assessment.AssessmentActivities;
 import io.pgrunbooks.workflows.assessment.Readiness;
 import io.pgrunbooks.workflows.assessment.ReadinessState;
@@ -90,7 +91,7 @@ class ConnectivityRepairWorkflowTest {
     when(restarts.rolloutRestartStatefulSet(eq("link"), anyString(), anyString())).thenReturn(ROLLED);
     when(restarts.restartUnansweringCluster("link", "pid 4242")).thenReturn("pg_ctl restart -m fast of the cluster at /data"
         + " (pid 4242 before, pid 5151 now)");
-    worker.registerActivitiesImplementations(steps, restarts, storeChecks, alerts, assessment, reports,
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, restarts, storeChecks, alerts, assessment, reports,
         mock(EscalationActivities.class, withSettings().withoutAnnotations()));
     env.start();
   }

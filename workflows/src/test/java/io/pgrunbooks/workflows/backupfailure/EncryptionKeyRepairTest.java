@@ -14,6 +14,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.assessment.AssessmentActivities;
 import io.pgrunbooks.workflows.assessment.Readiness;
 import io.pgrunbooks.workflows.assessment.ReadinessState;
@@ -77,7 +78,7 @@ class EncryptionKeyRepairTest {
     when(store.checkBucketReplication("link")).thenReturn(RespondToBackupFailureWorkflowTest.NOT_REPLICATED);
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/r.md");
     worker.registerActivitiesImplementations(
-        steps, keys, alerts, store, health, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
+        TestApprovals.trustingNamespace(), steps, keys, alerts, store, health, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
     env.start();
   }
 

@@ -16,6 +16,7 @@ import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.EscalationNotice;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.assessment.AssessmentActivities;
 import io.pgrunbooks.workflows.assessment.Readiness;
 import io.pgrunbooks.workflows.assessment.ReadinessState;
@@ -92,7 +93,7 @@ class RespondToBackupFailureWorkflowTest {
     when(steps.createBackupBucket("link")).thenReturn("created bucket link-backups in store s3 (endpoint http://minio:9000)");
     when(storeChecks.checkBucketReplication("link")).thenReturn(NOT_REPLICATED);
     when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/r.md");
-    worker.registerActivitiesImplementations(steps, storeChecks, alerts, assessment, escalation, reports, space, volumes);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, storeChecks, alerts, assessment, escalation, reports, space, volumes);
     env.start();
   }
 

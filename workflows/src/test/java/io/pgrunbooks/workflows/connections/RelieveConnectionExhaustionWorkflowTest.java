@@ -14,6 +14,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.client.WorkflowClient;
@@ -54,7 +55,7 @@ class RelieveConnectionExhaustionWorkflowTest {
     when(steps.restartApplications(any(), anyString())).thenReturn(List.of("link-services/api-gateway"));
     when(steps.setMaxConnections("link", 200)).thenReturn(200);
     when(steps.recheck("link")).thenReturn(RELIEVED);
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
   }
 

@@ -13,6 +13,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.assessment.Readiness;
 import io.pgrunbooks.workflows.assessment.ReadinessState;
 import io.pgrunbooks.workflows.assessment.StorageUsage;
@@ -84,7 +85,7 @@ class RecoverCrashedPodWorkflowTest {
     when(steps.recheckServer("link")).thenReturn(first, BACK);
     when(steps.restartDatabase("link", UID)).thenReturn(new RestartOutcome("deleted pod link-services/postgres-primary-0", UID, "new", null));
     when(steps.deleteOldLogs(anyString(), anyString(), any(), anyInt())).thenReturn(new LogCleanup(List.of(OLD.name()), List.of(), 1000));
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
   }
 

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.client.WorkflowClient;
@@ -69,7 +70,7 @@ class ReclaimDiskSpaceWorkflowTest {
     when(steps.vacuumTables(any(), any(), anyBoolean())).thenReturn(List.of(
         new TableVacuum("link_users", "public", "messages", true, 6 * GIB, 2 * GIB, null)));
     when(steps.recheckDisk("link")).thenReturn(BETTER);
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
   }
 

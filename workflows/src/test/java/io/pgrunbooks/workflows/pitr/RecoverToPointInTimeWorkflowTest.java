@@ -17,6 +17,7 @@ import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.ApprovalGate;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.CheckReport;
@@ -74,7 +75,7 @@ class RecoverToPointInTimeWorkflowTest {
     when(pitr.runCheckQuery(PLAN, "orders", "select count(*) from orders")).thenReturn("42");
     when(applications.recordReplicas("link"))
         .thenReturn(List.of(new io.pgrunbooks.workflows.applications.DeploymentReplicas("link-services", "api-gateway", 3)));
-    worker.registerActivitiesImplementations(pitr, escalation, applications);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), pitr, escalation, applications);
     env.start();
   }
 

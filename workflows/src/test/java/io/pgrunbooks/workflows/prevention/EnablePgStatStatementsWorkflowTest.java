@@ -12,6 +12,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.client.WorkflowClient;
@@ -50,7 +51,7 @@ class EnablePgStatStatementsWorkflowTest {
     when(steps.inspectStatementStatistics("link", List.of())).thenReturn(states[0], java.util.Arrays.copyOfRange(states, 1, states.length));
     when(steps.preloadPgStatStatements("link")).thenReturn("pg_stat_statements");
     when(steps.createPgStatStatements("link", DBS)).thenReturn(DBS);
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
     EnablePgStatStatementsWorkflow wf = client.newWorkflowStub(
         EnablePgStatStatementsWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.client.WorkflowClient;
@@ -71,7 +72,7 @@ class RepairReplicationLagWorkflowTest {
     when(steps.resumeReplay(any(), any())).thenReturn("resumed replay on replica-1");
     when(steps.reinitializeReplica(any(), any(), any()))
         .thenAnswer(a -> new Reinitialization(a.getArgument(1), "/srv/x.pre_reinit_" + a.getArgument(2), "copied anew"));
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
   }
 

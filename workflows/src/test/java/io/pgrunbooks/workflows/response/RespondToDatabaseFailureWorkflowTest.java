@@ -12,6 +12,7 @@ import io.pgrunbooks.workflows.alerts.AlertNotice;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.CheckReport;
@@ -83,7 +84,7 @@ class RespondToDatabaseFailureWorkflowTest {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     when(targets.describeTarget("link")).thenReturn(PROFILE);
     when(reports.storeIncidentReport(eq("respond/link"), anyString())).thenReturn("pgrunbooks-artifacts/respond/link/incident-report.md");
-    worker.registerActivitiesImplementations(targets, reports);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), targets, reports);
     worker.registerWorkflowImplementationFactory(AssessDatabaseHealthWorkflow.class, () -> new AssessDatabaseHealthWorkflow() {
       @Override
       public HealthAssessment assess(AssessmentRequest r) {

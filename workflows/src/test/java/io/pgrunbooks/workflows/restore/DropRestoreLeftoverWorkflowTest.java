@@ -11,6 +11,7 @@ import static org.mockito.Mockito.withSettings;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -37,7 +38,7 @@ class DropRestoreLeftoverWorkflowTest {
   void worker(TestWorkflowEnvironment env, Worker worker) {
     RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
     when(steps.describeLeftover("link", OLD)).thenReturn(new LeftoverDatabase(OLD, 50L << 20, 1));
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
   }
 

@@ -18,6 +18,7 @@ import io.pgrunbooks.workflows.applications.DeploymentReplicas;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.assessment.HealthyAssessment;
 import io.temporal.client.WorkflowClient;
@@ -68,7 +69,7 @@ class RestoreFromBackupWorkflowTest {
     when(restore.verifyRestored(eq("link"), anyString(), eq(BACKUP))).thenReturn(GOOD);
     when(restore.swapDatabases(eq("link"), eq("link_users"), anyString(), anyString())).thenReturn("renamed");
     when(applications.recordReplicas("link")).thenReturn(APPS);
-    worker.registerActivitiesImplementations(restore, applications, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), restore, applications, escalation);
     env.start();
   }
 

@@ -14,6 +14,7 @@ import io.pgrunbooks.workflows.approval.ApprovalDecision;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.approval.GateView;
+import io.pgrunbooks.workflows.approval.TestApprovals;
 import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -62,7 +63,7 @@ class ResolveSlowQueriesWorkflowTest {
     when(steps.recheckQueries(any(), any(), anyInt())).thenReturn(new QueryCheck(List.of(), 0, 0));
     when(steps.vacuumAnalyzeTables(any(), any())).thenReturn(new Vacuumed(List.of(BLOATED.name()), List.of()));
     when(steps.recheckTables(any(), any())).thenReturn(List.of(VACUUMED));
-    worker.registerActivitiesImplementations(steps, escalation);
+    worker.registerActivitiesImplementations(TestApprovals.trustingNamespace(), steps, escalation);
     env.start();
   }
 
