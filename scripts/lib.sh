@@ -58,8 +58,11 @@ ensure_packages() {
   command -v pgbackrest >/dev/null || missing+=(pgbackrest)
   # the real Prometheus the backup-failure runbook queries in tests, and promtool for the shipped rules
   { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
-  # the real Alertmanager that fires at the API's webhook in the alerts end-to-end test
-  [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
+  # the real Alertmanager that fires at the API's webhook in the alerts end-to-end test (amtool checks
+  # the compose Alertmanager config); ComposeFileTest: Debian's docker-compose parses docker-compose.yml
+  # and ships the Compose schema (its python3-jsonschema and python3-yaml validate against it)
+  { [ -x /usr/bin/prometheus-alertmanager ] && command -v amtool >/dev/null; } || missing+=(prometheus-alertmanager)
+  [ -x /usr/bin/docker-compose ] || missing+=(docker-compose)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
@@ -97,6 +100,7 @@ check_compose_file() {
   elif command -v docker-compose >/dev/null; then compose=(docker-compose)
   else die "docker compose is needed to validate docker-compose.yml: apt-get install docker-compose"; fi
   PGRUNBOOKS_TOKEN=validation-only PGRUNBOOKS_S3_SECRET=validation-only PGRUNBOOKS_BACKUP_KEY=validation-only \
+    PGRUNBOOKS_ALERTMANAGER_TOKEN=validation-only \
     "${compose[@]}" -f docker-compose.yml config -q \
     || die "docker-compose.yml is not valid"
   say "docker-compose.yml is valid"
