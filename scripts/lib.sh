@@ -100,7 +100,7 @@ check_compose_file() {
   elif command -v docker-compose >/dev/null; then compose=(docker-compose)
   else die "docker compose is needed to validate docker-compose.yml: apt-get install docker-compose"; fi
   PGRUNBOOKS_TOKEN=validation-only PGRUNBOOKS_S3_SECRET=validation-only PGRUNBOOKS_BACKUP_KEY=validation-only \
-    PGRUNBOOKS_ALERTMANAGER_TOKEN=validation-only \
+    PGRUNBOOKS_ALERTMANAGER_TOKEN=validation-only PGRUNBOOKS_APPROVAL_SIGNING_KEY=validation-only \
     "${compose[@]}" -f docker-compose.yml config -q \
     || die "docker-compose.yml is not valid"
   say "docker-compose.yml is valid"

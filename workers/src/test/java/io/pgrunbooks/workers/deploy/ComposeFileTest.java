@@ -40,7 +40,8 @@ class ComposeFileTest {
   /** The variables the file requires (${VAR:?...}); any value will do to check it. */
   private static final Map<String, String> REQUIRED_ENV = Map.of(
       "PGRUNBOOKS_TOKEN", "validation-only", "PGRUNBOOKS_S3_SECRET", "validation-only",
-      "PGRUNBOOKS_BACKUP_KEY", "validation-only", "PGRUNBOOKS_ALERTMANAGER_TOKEN", "validation-only");
+      "PGRUNBOOKS_BACKUP_KEY", "validation-only", "PGRUNBOOKS_ALERTMANAGER_TOKEN", "validation-only",
+      "PGRUNBOOKS_APPROVAL_SIGNING_KEY", "validation-only");
   /** The webhook the alerts helper's endpoint serves; Alertmanager must post exactly there. */
   private static final String WEBHOOK = "http://api:8080/api/alerts/alertmanager";
 
