@@ -14,10 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.pgrunbooks.activities.host.OsCommand;
 import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
+import io.pgrunbooks.activities.kubernetes.PodLogs;
 import io.pgrunbooks.activities.serverfiles.LogSettings;
 import io.pgrunbooks.activities.serverfiles.PodShell;
-import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
+import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.workflows.crashrecovery.NodeResources;
 import io.pgrunbooks.workflows.crashrecovery.RestartOutcome;
 import io.pgrunbooks.workflows.crashrecovery.ServerLogs;
@@ -195,9 +196,9 @@ class KubernetesCrashRecovery implements CrashRecoveryHosting {
 
   private String log(KubernetesPlacement p, String container, boolean previous, List<String> notes) {
     try {
-      PodResource pod = pod(p);
-      var logs = container == null ? pod : pod.inContainer(container);
-      return previous ? logs.terminated().tailingLines(ServerLogs.MAX_LINES).getLog() : logs.tailingLines(ServerLogs.MAX_LINES).getLog();
+      // One GET, without fabric8's wait for the pod to become ready: a crashed pod never does (PodLogs).
+      return PodLogs.read(kubernetes.get(), p.namespace(), p.primaryPod(),
+          new PodLogs.Request(container, previous, null, ServerLogs.MAX_LINES));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 401 || e.getCode() == 403) {
         throw ApplicationFailure.newNonRetryableFailure("the worker's service account may not read pod logs: " + e.getMessage(), "KubernetesForbidden");

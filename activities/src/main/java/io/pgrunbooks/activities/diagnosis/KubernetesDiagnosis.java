@@ -10,11 +10,11 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.ContainerResource;
 import io.pgrunbooks.activities.hosting.ClusterHosting.NotApplicable;
 import io.pgrunbooks.activities.kubernetes.Placements;
-import io.pgrunbooks.activities.targets.TargetConfig;
+import io.pgrunbooks.activities.kubernetes.PodLogs;
 import io.pgrunbooks.activities.targets.TargetConfig.KubernetesPlacement;
+import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.workflows.diagnosis.ContainerDetails;
 import io.pgrunbooks.workflows.diagnosis.ContainerResources;
 import io.pgrunbooks.workflows.diagnosis.PodDetails;
@@ -85,8 +85,6 @@ final class KubernetesDiagnosis implements DiagnosisHosting {
       throw new IllegalArgumentException("pod " + placement.namespace() + "/" + podName + " does not exist");
     }
     String container = container(placement, pod);
-    ContainerResource resource =
-        kubernetes.get().pods().inNamespace(placement.namespace()).withName(podName).inContainer(container);
     String source = podName + "/" + container + (previous ? " (previous)" : " (current)");
     if (previous) {
       boolean restarted = statuses(pod).stream()
@@ -94,9 +92,11 @@ final class KubernetesDiagnosis implements DiagnosisHosting {
       if (!restarted) {
         throw new NotApplicable("container " + source.replace(" (previous)", "") + " has not restarted: there is no previous log");
       }
-      return new RawLog(source, resource.terminated().tailingLines(LOG_TAIL_LINES).getLog());
+      return new RawLog(source, PodLogs.read(kubernetes.get(), placement.namespace(), podName,
+          new PodLogs.Request(container, true, null, LOG_TAIL_LINES)));
     }
-    return new RawLog(source, resource.sinceSeconds(LOG_SINCE_SECONDS).tailingLines(LOG_TAIL_LINES).getLog());
+    return new RawLog(source, PodLogs.read(kubernetes.get(), placement.namespace(), podName,
+        new PodLogs.Request(container, false, LOG_SINCE_SECONDS, LOG_TAIL_LINES)));
   }
 
   @Override

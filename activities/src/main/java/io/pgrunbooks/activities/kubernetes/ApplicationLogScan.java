@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ContainerResource;
-import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.pgrunbooks.activities.hosting.LogPatterns;
 import io.pgrunbooks.workflows.assessment.LogFinding;
 import java.util.ArrayList;
@@ -116,13 +114,10 @@ final class ApplicationLogScan {
 
   private static String podLog(
       KubernetesClient client, String namespace, Pod pod, int tailLines, int sinceSeconds) {
-    PodResource resource =
-        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName());
-    String container = logContainer(pod);
     // The API server refuses a log request without a container for multi-container pods; pick the
     // one kubectl would.
-    ContainerResource loggable = container == null ? resource : resource.inContainer(container);
-    return loggable.sinceSeconds(sinceSeconds).tailingLines(tailLines).getLog();
+    String container = logContainer(pod);
+    return PodLogs.read(client, namespace, pod.getMetadata().getName(), new PodLogs.Request(container, false, sinceSeconds, tailLines));
   }
 
   /** kubectl's default container: the annotated one, else the first; null when only one. */

@@ -1,11 +1,12 @@
 package io.pgrunbooks.activities.replication;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgrunbooks.activities.kubernetes.KubernetesFailures;
+import io.pgrunbooks.activities.kubernetes.PodLogs;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.workflows.replication.Reinitialization;
 import java.time.Instant;
@@ -58,8 +59,9 @@ final class KubernetesReplicas implements ReplicaHosting {
       return false;
     }
     try {
-      return ReplicaHosting.walRemoved(kubernetes.get().pods().inNamespace(namespace(target))
-          .withName(replica.placement().pod()).tailingLines(500).getLog());
+      // One GET, no wait for readiness (PodLogs): the replica that needs this check is the one not ready.
+      return ReplicaHosting.walRemoved(PodLogs.read(kubernetes.get(), namespace(target), replica.placement().pod(),
+          new PodLogs.Request(null, false, null, 500)));
     } catch (KubernetesClientException e) {
       return false; // no log to read (container not started, or logs not served): no evidence either way
     }

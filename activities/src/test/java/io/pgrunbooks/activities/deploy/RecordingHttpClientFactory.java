@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.pgrunbooks.activities.kubernetes.PodLogs;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +58,8 @@ public final class RecordingHttpClientFactory implements HttpClient.Factory {
       }
       Optional<StackWalker.StackFrame> caller = WALKER.walk(frames -> frames
           .filter(f -> f.getClassName().startsWith("io.pgrunbooks.") && f.getDeclaringClass() != RecordingHttpClientFactory.class
-              && !f.getClassName().startsWith(RecordingHttpClientFactory.class.getName()))
+              && !f.getClassName().startsWith(RecordingHttpClientFactory.class.getName())
+              && !f.getClassName().equals(PodLogs.class.getName())) // a helper: the caller is the code that asked for the log
           .findFirst());
       String query = request.uri().getRawQuery();
       CALLS.add(new Call(request.method(), request.uri().getRawPath() + (query == null ? "" : "?" + query),
