@@ -58,6 +58,8 @@ ensure_packages() {
   command -v pgbackrest >/dev/null || missing+=(pgbackrest)
   # the real Prometheus the backup-failure runbook queries in tests, and promtool for the shipped rules
   { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
+  # headless Chromium and its driver for the Web UI browser test (api WebUiEndToEndTest)
+  { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || missing+=(chromium chromium-driver)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
