@@ -63,6 +63,8 @@ ensure_packages() {
   # and ships the Compose schema (its python3-jsonschema and python3-yaml validate against it)
   { [ -x /usr/bin/prometheus-alertmanager ] && command -v amtool >/dev/null; } || missing+=(prometheus-alertmanager)
   [ -x /usr/bin/docker-compose ] || missing+=(docker-compose)
+  # headless Chromium and its driver for the Web UI browser test (api WebUiEndToEndTest)
+  { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || missing+=(chromium chromium-driver)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 

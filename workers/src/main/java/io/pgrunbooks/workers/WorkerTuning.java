@@ -1,5 +1,7 @@
 package io.pgrunbooks.workers;
 
+import io.pgrunbooks.workflows.common.StepSummaries;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
@@ -17,5 +19,14 @@ class WorkerTuning {
   @Bean
   WorkerOptionsCustomizer heartbeatsOftenEnoughToWatch() {
     return (builder, workerName, taskQueue) -> builder.setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5));
+  }
+
+  /**
+   * Every activity's summary in the Web UI names the runbook step it serves ("step alert-details:
+   * ReadBackupAlert"); the starter adds every WorkerInterceptor bean to the worker factory.
+   */
+  @Bean
+  WorkerInterceptor stepSummaries() {
+    return new StepSummaries();
   }
 }

@@ -52,6 +52,12 @@ class WorkersApplicationTest {
   }
 
   @Test
+  void activitiesAreSummarisedByTheWorkersInterceptor() {
+    assertThat(context.getBeansOfType(io.temporal.common.interceptors.WorkerInterceptor.class).values())
+        .hasAtLeastOneElementOfType(io.pgrunbooks.workflows.common.StepSummaries.class);
+  }
+
+  @Test
   void everyRegisteredActivityBeanIsWired() {
     assertThat(context.getBean("targetActivitiesImpl")).isInstanceOf(TargetActivities.class);
     assertThat(context.getBean("assessmentActivitiesImpl")).isInstanceOf(AssessmentActivities.class);

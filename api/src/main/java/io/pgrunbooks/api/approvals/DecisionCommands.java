@@ -1,10 +1,9 @@
 package io.pgrunbooks.api.approvals;
 
+import io.pgrunbooks.workflows.approval.DecisionCommandLines;
 import io.pgrunbooks.workflows.approval.GateView;
-import java.nio.charset.StandardCharsets;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriUtils;
 
 /** The exact commands that approve or reject a gate, so that nobody has to compose them under stress. */
 @Component
@@ -32,36 +31,16 @@ class DecisionCommands {
         gate.description(),
         gate.digest(),
         gate.openedAt(),
-        command(apiBase, workflowId, gate, "approve", "<why it is safe now>"),
-        command(apiBase, workflowId, gate, "reject", "<why not>"));
+        command(apiBase, workflowId, gate, true),
+        command(apiBase, workflowId, gate, false));
   }
 
-  private DecisionCommand command(String apiBase, String workflowId, GateView gate, String decision, String comment) {
-    String body =
-        "{\"gateId\":" + json(gate.gateId()) + ",\"decision\":\"" + decision + "\",\"digest\":"
-            + json(gate.digest()) + ",\"comment\":\"" + comment + "\"}";
-    String curl =
-        "curl -X POST -H \"Authorization: Bearer $PGRUNBOOKS_TOKEN\" -H 'Content-Type: application/json' -d "
-            + shell(body) + " " + shell(apiBase + "/api/approvals/" + UriUtils.encodePath(workflowId, StandardCharsets.UTF_8));
-    String signal =
-        "{\"gateId\":" + json(gate.gateId()) + ",\"person\":\"<your name>\",\"digest\":" + json(gate.digest())
-            + ",\"comment\":\"" + comment + "\",\"expiresAt\":null}";
-    if ("approve".equals(decision) && !namespaceTrusted) {
+  private DecisionCommand command(String apiBase, String workflowId, GateView gate, boolean approve) {
+    String curl = DecisionCommandLines.curl(apiBase, workflowId, gate.gateId(), gate.digest(), approve);
+    if (approve && !namespaceTrusted) {
       return new DecisionCommand(curl, null); // an unsigned approval is refused by the run: not offered
     }
-    String temporal =
-        "temporal workflow signal --address " + shell(temporalAddress) + " --namespace " + shell(namespace)
-            + " --workflow-id " + shell(workflowId) + " --name " + decision + " --input " + shell(signal);
-    return new DecisionCommand(curl, temporal);
-  }
-
-  /** A JSON string literal. */
-  private static String json(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  /** One shell word, whatever it contains. */
-  private static String shell(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
+    return new DecisionCommand(
+        curl, DecisionCommandLines.temporal(temporalAddress, namespace, workflowId, gate.gateId(), gate.digest(), approve));
   }
 }

@@ -135,10 +135,11 @@ public final class ApprovalGate {
     List<Early> mine = early.stream().filter(e -> e.decision().gateId().equals(request.gateId())).toList();
     early.removeAll(mine);
     mine.forEach(e -> decide(e.decision(), e.approve()));
+    // What the run was doing, for when the gate closes (the Web UI then shows that phase again).
+    String phaseBefore = Workflow.getTypedSearchAttributes().get(RunbookSearchAttributes.PHASE);
+    String detailsBefore = Workflow.getCurrentDetails();
     Workflow.upsertTypedSearchAttributes(RunbookSearchAttributes.AWAITING_APPROVAL.valueSet(true));
-    RunProgress.enter(
-        "awaiting-approval",
-        "Waiting for approval (gate " + request.gateId() + ", digest " + gate.digest + "): " + request.description());
+    RunProgress.enter("awaiting-approval", waitingDetails(request, gate));
     long waited = 0;
     while (!Workflow.await(request.timeout(), () -> gate.outcome != null)) {
       waited += request.timeout().toSeconds();
@@ -155,8 +156,40 @@ public final class ApprovalGate {
         gate.step.add("not done: no decision within " + waited + " s, nothing was changed");
       }
     }
-    Workflow.upsertTypedSearchAttributes(RunbookSearchAttributes.AWAITING_APPROVAL.valueSet(false));
+    // One upsert, as before the phase was restored here: replay sees the same commands.
+    Workflow.upsertTypedSearchAttributes(
+        RunbookSearchAttributes.AWAITING_APPROVAL.valueSet(false),
+        phaseBefore == null ? RunbookSearchAttributes.PHASE.valueUnset() : RunbookSearchAttributes.PHASE.valueSet(phaseBefore));
+    Workflow.setCurrentDetails(detailsBefore);
     return gate.outcome;
+  }
+
+  /**
+   * The run's current details while a gate is open (Markdown, which the Web UI renders): what the
+   * step will do, to what and why, the digest an approval must carry, and the commands that approve
+   * or reject it, through the API and with the Temporal CLI. The API's address is the placeholder
+   * {@link DecisionCommandLines#API}: workflow code reads no configuration.
+   */
+  private static String waitingDetails(GateRequest request, Gate gate) {
+    String id = Workflow.getInfo().getWorkflowId();
+    String namespace = Workflow.getInfo().getNamespace();
+    return "**Waiting for approval** at gate `" + request.gateId() + "` (opened " + gate.openedAt + ")\n\n"
+        + "- **Action:** " + request.action() + "\n"
+        + "- **On:** " + request.target() + "\n"
+        + "- **Why:** " + request.why() + "\n"
+        + "- **Digest:** `" + gate.digest + "` (an approval must carry it)\n\n"
+        + "Approve or reject through the API, as the person your token names"
+        + " (set PGRUNBOOKS_API to the API's base URL and PGRUNBOOKS_TOKEN to your token):\n\n"
+        + "```\n"
+        + DecisionCommandLines.curl(DecisionCommandLines.API, id, request.gateId(), gate.digest, true) + "\n"
+        + DecisionCommandLines.curl(DecisionCommandLines.API, id, request.gateId(), gate.digest, false) + "\n"
+        + "```\n\n"
+        + "Or reject with the Temporal CLI (write your name in). An approval sent this way carries no proof of who"
+        + " sent it: the run refuses it unless the workers trust the namespace's own authorization"
+        + " (pgrunbooks.approvals.trust-namespace); approve through the API.\n\n"
+        + "```\n"
+        + DecisionCommandLines.temporal(null, namespace, id, request.gateId(), gate.digest, false) + "\n"
+        + "```";
   }
 
   public void approve(ApprovalDecision decision) {

@@ -1,5 +1,6 @@
 package io.pgrunbooks.workflows.backup;
 
+import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
@@ -51,10 +52,10 @@ public class BackupDatabasesWorkflowImpl implements BackupDatabasesWorkflow {
       BackupDatabaseWorkflow child =
           Workflow.newChildWorkflowStub(
               BackupDatabaseWorkflow.class,
-              ChildWorkflowOptions.newBuilder()
-                  .setWorkflowId(
-                      "backup-database/" + plan.target() + "/" + database + "/" + plan.label())
-                  .setStaticSummary("BackupDatabase " + database + " of " + plan.target())
+              ChildWorkflowOptions.newBuilder(
+                      ChildRuns.options(
+                          "backup-database/" + plan.target() + "/" + database + "/" + plan.label(),
+                          BackupDatabaseWorkflow.TYPE, "database " + database, plan.target(), request.requestedBy()))
                   // Cancelling the run cancels the dumps; a dump never outlives its run.
                   .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
                   .build());

@@ -12,6 +12,15 @@ public final class ChildRuns {
   private ChildRuns() {}
 
   public static ChildWorkflowOptions options(String childId, String workflowType, String target, String requestedBy) {
+    return options(childId, workflowType, null, target, requestedBy);
+  }
+
+  /**
+   * The same, with what the child works on beside its target in the summary ({@code "database
+   * link_users"}, {@code "after point-in-time recovery"}); null for nothing more.
+   */
+  public static ChildWorkflowOptions options(
+      String childId, String workflowType, String subject, String target, String requestedBy) {
     return ChildWorkflowOptions.newBuilder()
         .setWorkflowId(childId)
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
@@ -20,8 +29,8 @@ public final class ChildRuns {
             .set(RunbookSearchAttributes.REQUESTED_BY, requestedBy)
             .set(RunbookSearchAttributes.AWAITING_APPROVAL, false)
             .build())
-        .setStaticSummary(workflowType + " of " + target + " for " + Workflow.getInfo().getWorkflowId()
-            + ", requested by " + requestedBy)
+        .setStaticSummary(workflowType + " of " + target + (subject == null ? "" : ", " + subject)
+            + " for " + Workflow.getInfo().getWorkflowId() + ", requested by " + requestedBy)
         .build();
   }
 }

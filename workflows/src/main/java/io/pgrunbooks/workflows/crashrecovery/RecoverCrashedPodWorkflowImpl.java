@@ -4,6 +4,7 @@ import io.pgrunbooks.workflows.approval.GateOutcome;
 import io.pgrunbooks.workflows.approval.GateRequest;
 import io.pgrunbooks.workflows.approval.GatedRun;
 import io.pgrunbooks.workflows.approval.OnTimeout;
+import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.pgrunbooks.workflows.restore.RestoreFromBackupWorkflow;
 import io.pgrunbooks.workflows.restore.RestoreRequest;
@@ -12,7 +13,6 @@ import io.pgrunbooks.workflows.restore.RestoreStatus;
 import io.pgrunbooks.workflows.targets.Hosting;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,7 +232,8 @@ public class RecoverCrashedPodWorkflowImpl extends GatedRun implements RecoverCr
     }
     RunProgress.enter("restore", "Restoring " + database + " from backup (child " + restoreId() + ")");
     RestoreFromBackupWorkflow child = Workflow.newChildWorkflowStub(
-        RestoreFromBackupWorkflow.class, ChildWorkflowOptions.newBuilder().setWorkflowId(restoreId()).build());
+        RestoreFromBackupWorkflow.class,
+        ChildRuns.options(restoreId(), RestoreFromBackupWorkflow.TYPE, "database " + database, request.target(), request.requestedBy()));
     try {
       restore = child.restore(new RestoreRequest(
           request.target(), database, null, null, null, false, request.requestedBy(), GATE_TIMEOUT.toSeconds(), true));

@@ -8,12 +8,12 @@ import io.pgrunbooks.workflows.approval.OnTimeout;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.HealthAssessment;
+import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -123,10 +123,8 @@ public class RecoverToPointInTimeWorkflowImpl extends GatedRun implements Recove
     AssessDatabaseHealthWorkflow child =
         Workflow.newChildWorkflowStub(
             AssessDatabaseHealthWorkflow.class,
-            ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(Workflow.getInfo().getWorkflowId() + "/assess")
-                .setStaticSummary("AssessDatabaseHealth of " + plan.target() + " after point-in-time recovery")
-                .build());
+            ChildRuns.options(Workflow.getInfo().getWorkflowId() + "/assess", AssessDatabaseHealthWorkflow.TYPE,
+                "after point-in-time recovery", plan.target(), requestedBy));
     try {
       return child.assess(new AssessmentRequest(plan.target(), requestedBy));
     } catch (ChildWorkflowFailure failure) {

@@ -9,6 +9,7 @@ import io.pgrunbooks.workflows.assessment.Scenario;
 import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.FailureMessages;
 import io.pgrunbooks.workflows.common.RunProgress;
+import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
 import io.pgrunbooks.workflows.common.ScenarioResult;
 import io.pgrunbooks.workflows.connections.ConnectionRequest;
 import io.pgrunbooks.workflows.connections.RelieveConnectionExhaustionWorkflow;
@@ -51,6 +52,9 @@ import java.util.Map;
 public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFailureWorkflow {
   /** Scenarios run per response at most: the assessment's and two a person chose after it. */
   static final int MAX_SCENARIOS = 3;
+
+  /** getVersion change id: the assessment's severity upserted as RunbookSeverity on this run. */
+  static final String SEVERITY_ATTRIBUTE = "severity-search-attribute";
 
   private final TargetActivities targets = Workflow.newActivityStub(TargetActivities.class, ResponseTimeouts.QUICK);
   private final IncidentReportActivities reports = Workflow.newActivityStub(IncidentReportActivities.class, ResponseTimeouts.QUICK);
@@ -156,6 +160,11 @@ public class RespondToDatabaseFailureWorkflowImpl implements RespondToDatabaseFa
     AssessDatabaseHealthWorkflow child = Workflow.newChildWorkflowStub(AssessDatabaseHealthWorkflow.class, childOptions("assessment", AssessDatabaseHealthWorkflow.TYPE));
     try {
       HealthAssessment assessment = child.assess(new AssessmentRequest(request.target(), request.requestedBy()));
+      // The incident's severity, so that "RunbookSeverity = 'SEV-1'" lists the runs that need people
+      // first; runs recorded before it upserted nothing here.
+      if (Workflow.getVersion(SEVERITY_ATTRIBUTE, Workflow.DEFAULT_VERSION, 1) == 1 && assessment.severity() != null) {
+        Workflow.upsertTypedSearchAttributes(RunbookSearchAttributes.SEVERITY.valueSet(assessment.severity().label()));
+      }
       rootCause.addAll(assessment.reasons());
       collectErrors(assessment);
       return assessment;

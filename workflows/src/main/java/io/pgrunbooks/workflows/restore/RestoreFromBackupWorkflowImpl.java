@@ -8,10 +8,10 @@ import io.pgrunbooks.workflows.approval.OnTimeout;
 import io.pgrunbooks.workflows.assessment.AssessDatabaseHealthWorkflow;
 import io.pgrunbooks.workflows.assessment.AssessmentRequest;
 import io.pgrunbooks.workflows.assessment.HealthAssessment;
+import io.pgrunbooks.workflows.common.ChildRuns;
 import io.pgrunbooks.workflows.common.RunProgress;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,7 +175,8 @@ public class RestoreFromBackupWorkflowImpl extends GatedRun implements RestoreFr
   private String assess() {
     AssessDatabaseHealthWorkflow assessment = Workflow.newChildWorkflowStub(
         AssessDatabaseHealthWorkflow.class,
-        ChildWorkflowOptions.newBuilder().setWorkflowId(Workflow.getInfo().getWorkflowId() + "/assessment").build());
+        ChildRuns.options(Workflow.getInfo().getWorkflowId() + "/assessment", AssessDatabaseHealthWorkflow.TYPE,
+            "after the restore of " + request.database(), request.target(), request.requestedBy()));
     try {
       HealthAssessment health = assessment.assess(new AssessmentRequest(request.target(), request.requestedBy()));
       return String.valueOf(health.severity());

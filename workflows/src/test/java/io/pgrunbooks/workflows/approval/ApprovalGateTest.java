@@ -85,6 +85,22 @@ class ApprovalGateTest {
     verify(escalation, never()).escalate(any());
   }
 
+  /** Once decided, the Web UI shows the step the run was in before the gate, not the gate. */
+  @Test
+  void closingTheGateBringsBackThePhaseAndDetailsOfTheStep(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    GatedWorkflow wf = start(client, worker, SCALE_DOWN);
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(stub.describe().getTypedSearchAttributes().get(RunbookSearchAttributes.PHASE)).isEqualTo("awaiting-approval");
+    assertThat(CurrentDetails.of(stub)).contains("Waiting for approval", "--name approve", "--name reject");
+    wf.approve(new ApprovalDecision("scale-down", "bob", digest(), null, null));
+    result(wf);
+    io.temporal.common.SearchAttributes after = stub.describe().getTypedSearchAttributes();
+    assertThat(after.get(RunbookSearchAttributes.AWAITING_APPROVAL)).isFalse();
+    assertThat(after.get(RunbookSearchAttributes.PHASE)).isEqualTo("prepare");
+    assertThat(CurrentDetails.of(stub)).isEqualTo("Preparing: " + SCALE_DOWN.action());
+  }
+
   @Test
   void theRequesterCannotApproveTheirOwnRunButAnotherPersonCan(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     GatedWorkflow wf = start(client, worker, SCALE_DOWN);

@@ -114,6 +114,20 @@ class BackupDatabasesWorkflowTest {
     }
   }
 
+  /** Each database's child run is found in the Web UI like any run: by runbook, target and requester, with a summary. */
+  @Test
+  void eachDatabasesChildRunCarriesTheSearchAttributesAndASummary(WorkflowClient client, Worker worker) {
+    BackupRunResult result = run(client, worker);
+    io.temporal.client.WorkflowExecutionDescription child =
+        client.newUntypedWorkflowStub("backup-database/link/link_chat/" + result.label()).describe();
+    assertThat(child.getTypedSearchAttributes().get(RunbookSearchAttributes.RUNBOOK)).isEqualTo(BackupDatabaseWorkflow.TYPE);
+    assertThat(child.getTypedSearchAttributes().get(RunbookSearchAttributes.TARGET)).isEqualTo("link");
+    assertThat(child.getTypedSearchAttributes().get(RunbookSearchAttributes.REQUESTED_BY)).isEqualTo("alice");
+    assertThat(child.getStaticSummary())
+        .startsWith("BackupDatabase of link, database link_chat for ")
+        .endsWith(", requested by alice");
+  }
+
   @Test
   void oneDatabaseFailingLosesNoneOfTheOthersAndLatestStaysPut(WorkflowClient client, Worker worker) {
     doThrow(

@@ -144,6 +144,8 @@ class RespondToDatabaseFailureWorkflowTest {
     assertThat(report.incidentStart()).isEqualTo("2026-11-29T09:58:00Z");
     assertThat(report.detection()).isEqualTo("alert DatabaseConnectionSpike");
     assertThat(report.severity()).isEqualTo("SEV-2");
+    assertThat(WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes().get(RunbookSearchAttributes.SEVERITY))
+        .as("the incident's severity, searchable on the response itself").isEqualTo("SEV-2");
     assertThat(report.scenario()).isEqualTo("RelieveConnectionExhaustion");
     assertThat(report.scenarioChosenBy()).isEqualTo("assessment");
     assertThat(report.rootCause()).containsSequence(

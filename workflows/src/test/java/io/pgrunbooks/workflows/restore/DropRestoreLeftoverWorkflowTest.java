@@ -9,6 +9,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
+import io.pgrunbooks.workflows.approval.CurrentDetails;
 import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
 import io.pgrunbooks.workflows.approval.TestApprovals;
@@ -65,6 +66,40 @@ class DropRestoreLeftoverWorkflowTest {
     assertThat(WorkflowStub.fromTyped(wf).getResult(DropLeftoverResult.class).status()).isEqualTo("DROPPED");
     verify(steps).dropLeftover("link", OLD);
   }
+
+  /**
+   * What the Web UI shows while the gate is open: AwaitingApproval, and current details with the
+   * action and the commands that decide it; once decided, the phase and details the run had before.
+   */
+  @Test
+  void anOpenGateIsFoundAndSaysHowToDecideAndClosingItRestoresThePhase(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    DropRestoreLeftoverWorkflow wf = start(client, worker, false);
+    GateView gate = gate(env, wf);
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    String id = stub.getExecution().getWorkflowId();
+    assertThat(attributes(stub).get(RunbookSearchAttributes.AWAITING_APPROVAL)).isTrue();
+    assertThat(attributes(stub).get(RunbookSearchAttributes.PHASE)).isEqualTo("awaiting-approval");
+    assertThat(CurrentDetails.of(stub))
+        .contains("Waiting for approval", "`drop-database`", "drop database " + OLD, gate.digest())
+        .contains("curl -X POST -H \"Authorization: Bearer $PGRUNBOOKS_TOKEN\" -H 'Content-Type: application/json' -d "
+            + "'{\"gateId\":\"drop-database\",\"decision\":\"approve\",\"digest\":\"" + gate.digest()
+            + "\",\"comment\":\"<why it is safe now>\"}' \"$PGRUNBOOKS_API\"'/api/approvals/" + id + "'")
+        .contains("\"decision\":\"reject\"")
+        .contains("temporal workflow signal --namespace 'UnitTest' --workflow-id '" + id + "' --name approve --input "
+            + "'{\"gateId\":\"drop-database\",\"person\":\"<your name>\",\"digest\":\"" + gate.digest()
+            + "\",\"comment\":\"<why it is safe now>\",\"expiresAt\":null}'")
+        .contains("--name reject --input");
+
+    wf.reject(new ApprovalDecision(gate.gateId(), "bob", null, "still needed", null));
+    assertThat(stub.getResult(DropLeftoverResult.class).status()).isEqualTo("REJECTED");
+    assertThat(attributes(stub).get(RunbookSearchAttributes.AWAITING_APPROVAL)).isFalse();
+    assertThat(attributes(stub).get(RunbookSearchAttributes.PHASE)).isEqualTo("rejected");
+  }
+
+  private static io.temporal.common.SearchAttributes attributes(WorkflowStub stub) {
+    return stub.describe().getTypedSearchAttributes();
+  }
+
 
   @Test
   void nobodyDecidingWithinADayKeepsTheDatabase(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
