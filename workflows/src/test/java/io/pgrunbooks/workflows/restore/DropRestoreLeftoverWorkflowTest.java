@@ -85,10 +85,10 @@ class DropRestoreLeftoverWorkflowTest {
             + "'{\"gateId\":\"drop-database\",\"decision\":\"approve\",\"digest\":\"" + gate.digest()
             + "\",\"comment\":\"<why it is safe now>\"}' \"$PGRUNBOOKS_API\"'/api/approvals/" + id + "'")
         .contains("\"decision\":\"reject\"")
-        .contains("temporal workflow signal --namespace 'UnitTest' --workflow-id '" + id + "' --name approve --input "
+        .contains("temporal workflow signal --namespace 'UnitTest' --workflow-id '" + id + "' --name reject --input "
             + "'{\"gateId\":\"drop-database\",\"person\":\"<your name>\",\"digest\":\"" + gate.digest()
-            + "\",\"comment\":\"<why it is safe now>\",\"expiresAt\":null}'")
-        .contains("--name reject --input");
+            + "\",\"comment\":\"<why not>\",\"expiresAt\":null}'")
+        .as("an unsigned approval is refused, so the CLI approve is not offered").doesNotContain("--name approve");
 
     wf.reject(new ApprovalDecision(gate.gateId(), "bob", null, "still needed", null));
     assertThat(stub.getResult(DropLeftoverResult.class).status()).isEqualTo("REJECTED");
