@@ -161,7 +161,7 @@ public final class BackupFailureBench {
     demo.execute(DATABASE,
         "create table messages (id bigint primary key, user_id bigint not null, sent_at timestamptz not null, body text not null)",
         "insert into messages select g, 1 + abs(hashint8(g)) % 100000, timestamptz '2024-01-01 00:00+00' + g * interval '7 seconds',"
-            + " md5(g::text) || ' ' || repeat(md5((g * 7919)::text), 6) from generate_series(1, " + (long) mib * 3300 + ") g",
+            + " md5(g::text) || ' ' || repeat(md5((g::bigint * 7919)::text), 6) from generate_series(1, " + (long) mib * 3300 + ") g",
         "create index messages_user on messages (user_id, sent_at)",
         "vacuum (freeze, analyze)",
         "checkpoint");
