@@ -30,7 +30,8 @@ import java.util.UUID;
  *   <li><b>runbook</b>: target {@value #MISSING}, whose bucket is deleted before each run and a
  *       nightly backup then fails for real (StorageNotFound, untimed); {@code POST /api/runs}
  *       respond-to-backup-failure, its create-bucket gate approved over the API by another user as
- *       soon as it opens, to VERIFIED. Its own time is POST → completed minus the time at the gate
+ *       soon as it opens (the status polled every 50 ms until then, then one long poll, as (b) waits),
+ *       to VERIFIED. Its own time is POST → completed minus the time at the gate
  *       ({@link RunAnatomy}), split at the history's marks into the checks before the gate, the steps
  *       after the approval up to the backup child, the backup child, the verify child and the report.
  *   <li><b>bare</b>: target {@value #HEALTHY} (its bucket exists, emptied before each run):
@@ -50,9 +51,9 @@ public final class BackupFailureBench {
   /**
    * One run of either variant: its wall time, the time at gates, its phases (summing to wall − gates),
    * activities (scheduled → closed, summed per type) and, for the runbook, its own steps with times
-   * from the run's start.
+   * from the run's start; whether it ran first in its round.
    */
-  record Sample(String variant, double wallMs, double gateWaitMs, Map<String, Double> phases, Map<String, Double> activities,
+  record Sample(String variant, boolean first, double wallMs, double gateWaitMs, Map<String, Double> phases, Map<String, Double> activities,
       List<RunAnatomy.Span> timeline, String outcome) {
     double ownMs() {
       return wallMs - gateWaitMs;
@@ -117,11 +118,11 @@ public final class BackupFailureBench {
         Sample a;
         Sample b;
         if (i % 2 == 0) {
-          a = bench.runbook();
-          b = bench.bare();
+          a = bench.runbook(true);
+          b = bench.bare(false);
         } else {
-          b = bench.bare();
-          a = bench.runbook();
+          b = bench.bare(true);
+          a = bench.runbook(false);
         }
         loads.add(load + " → " + Report.Machine.loadAverage());
         BenchStack.log(String.format("%s %d: runbook %s (gate %s, own %s: checks %s, backup %s, verify %s); bare %s (backup %s,"
@@ -208,7 +209,7 @@ public final class BackupFailureBench {
   }
 
   /** (a) The bucket deleted and a nightly backup failed (untimed), then the runbook to VERIFIED. */
-  private Sample runbook() {
+  private Sample runbook(boolean first) {
     Http http = stack.http();
     s3.deleteBucket(MISSING_BUCKET);
     JsonNode failed = stack.awaitFinished(http, stack.startRun(http, "failing backup",
@@ -221,7 +222,7 @@ public final class BackupFailureBench {
     long t0 = System.currentTimeMillis();
     Http.Response started = stack.startRun(http, "respond-to-backup-failure",
         "{\"runbook\":\"respond-to-backup-failure\",\"target\":\"" + MISSING + "\"}");
-    JsonNode run = stack.approveUntilDone(http, started.body().get("statusUrl").asText());
+    JsonNode run = stack.approveOneGateThenAwait(http, started.body().get("statusUrl").asText());
     JsonNode result = run.path("result");
     if (!"COMPLETED".equals(run.path("status").asText()) || !"VERIFIED".equals(result.path("status").asText())) {
       throw new IllegalStateException("respond-to-backup-failure did not end VERIFIED: " + run);
@@ -250,11 +251,11 @@ public final class BackupFailureBench {
         .map(s -> new RunAnatomy.Span(s.what(), s.fromMs() - at, s.toMs() - at))
         .sorted(java.util.Comparator.comparingDouble(RunAnatomy.Span::fromMs))
         .toList();
-    return new Sample("runbook", anatomy.completedAtMs() - t0, anatomy.gateWaitMs(), phases, anatomy.stages(), timeline, outcome);
+    return new Sample("runbook", first, anatomy.completedAtMs() - t0, anatomy.gateWaitMs(), phases, anatomy.stages(), timeline, outcome);
   }
 
   /** (b) The healthy store's bucket emptied (untimed), then backup-databases and verify-backup of its metadata key. */
-  private Sample bare() {
+  private Sample bare(boolean first) {
     Http http = stack.http();
     s3.emptyBucket();
     long t0 = System.currentTimeMillis();
@@ -282,6 +283,6 @@ public final class BackupFailureBench {
     phases.put(BARE_VERIFY, v.mark(RunAnatomy.COMPLETED) - v.mark(RunAnatomy.STARTED));
     Map<String, Double> activities = new LinkedHashMap<>(b.stages());
     v.stages().forEach((stage, ms) -> activities.merge(stage, ms, Double::sum));
-    return new Sample("bare", v.mark(RunAnatomy.COMPLETED) - t0, 0, phases, activities, List.of(), "backed up and verified");
+    return new Sample("bare", first, v.mark(RunAnatomy.COMPLETED) - t0, 0, phases, activities, List.of(), "backed up and verified");
   }
 }

@@ -43,7 +43,8 @@ final class BackupFailureReport {
             : "no Prometheus (step 1 says it is not configured)")
         .append("; incident reports stored in the healthy store\n");
     md.append(String.format(Locale.ROOT, "- %d rounds after %d warm-up round(s), alternating which variant goes first; "
-        + "the gate approved by another user through the API as soon as the run's status (polled every 50 ms) lists it%n",
+        + "the gate approved by another user through the API as soon as the run's status (polled every 50 ms) lists it, "
+        + "then the end awaited with one long poll (`GET ?wait=30`), as (b) awaits its runs%n",
         runs, warmups));
     md.append("- Load average (1, 5, 15 min) before → after each round: ").append(String.join("; ", loads)).append("\n\n");
 
@@ -116,13 +117,17 @@ final class BackupFailureReport {
       md.append(String.format(Locale.ROOT, "| %.0f | %s | %s | %s |%n", s.fromMs(), point ? "" : String.format(Locale.ROOT, "%.0f", s.toMs()),
           point ? "" : String.format(Locale.ROOT, "%.0f", s.toMs() - s.fromMs()), s.what()));
     }
-    md.append("\n## Every round\n\n| round | (a) POST → VERIFIED | (a) gate | (a) own | of it checks before the backup | "
-        + "(b) bare | (a) own / (b) | outcome |\n|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append("\n## Every round\n\n| round | first | (a) POST → VERIFIED | (a) gate | (a) own | of it: checks | before the "
+        + "backup | backup child | verify child | (b) bare | bare backup | bare verify | (a) own / (b) | outcome |\n"
+        + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (int i = 0; i < a.size(); i++) {
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %.2f× | %s |%n", i + 1, Stats.ms(a.get(i).wallMs()),
-          Stats.ms(a.get(i).gateWaitMs()), Stats.ms(a.get(i).ownMs()), Stats.ms(checks.get(i)), Stats.ms(before.get(i)),
-          Stats.ms(b.get(i).wallMs()),
-          ratios.get(i), a.get(i).outcome()));
+      Sample x = a.get(i);
+      Sample y = b.get(i);
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f× | %s |%n", i + 1,
+          x.first() ? "(a)" : "(b)", Stats.ms(x.wallMs()), Stats.ms(x.gateWaitMs()), Stats.ms(x.ownMs()), Stats.ms(checks.get(i)),
+          Stats.ms(before.get(i)), Stats.ms(x.phases().get(BACKUP_CHILD)), Stats.ms(x.phases().get(VERIFY_CHILD)),
+          Stats.ms(y.wallMs()), Stats.ms(y.phases().get(BARE_BACKUP)), Stats.ms(y.phases().get(BARE_VERIFY)), ratios.get(i),
+          x.outcome()));
     }
     return md.toString();
   }
