@@ -24,22 +24,59 @@ import java.util.Map;
  * fired, child workflows from initiated to closed (a child never closed, e.g. the abandoned watch,
  * is not counted but returned, so that the caller can end it). A child's own stages are prefixed by
  * its workflow type.
+ *
+ * <p>Marks: when the run itself (not its children) passed its milestones, in epoch milliseconds by
+ * the server's clock: {@link #STARTED}, the first gate {@link #GATE_OPENED} and its {@link
+ * #APPROVED} signal, each child type's {@code "child <Type> initiated"} and {@code "... closed"}
+ * (the first of each), and {@link #COMPLETED}. Spans: the run's own steps in the order they closed,
+ * each from-to by the same clock: workflow tasks (scheduled → completed), activities (scheduled →
+ * closed), children (initiated → closed), and as points the markers (local activities, versions), the
+ * gate's opening and the signals.
  */
-record RunAnatomy(double completedAtMs, double gateWaitMs, int gates, Map<String, Double> stages, List<String> openChildren) {
+record RunAnatomy(
+    double completedAtMs, double gateWaitMs, int gates, Map<String, Double> stages, List<String> openChildren,
+    Map<String, Double> marks, List<Span> spans) {
+
+  /** One step of the run (see above); a point when {@code fromMs == toMs}. */
+  record Span(String what, double fromMs, double toMs) {}
+
   static final String GATE_WAIT = "gate wait (opened → approve signal)";
   static final String TIMERS = "timers (Workflow.sleep)";
+  static final String STARTED = "started";
+  static final String GATE_OPENED = "gate opened";
+  static final String APPROVED = "approved";
+  static final String COMPLETED = "completed";
 
   /** Reads the run's history and, recursively, its children's. */
   static RunAnatomy of(WorkflowClient client, String workflowId, String runId) {
     Builder b = new Builder(client);
     b.read(workflowId, runId, "");
-    return new RunAnatomy(b.completedAt, b.gateWait, b.gates, b.stages, b.openChildren);
+    return new RunAnatomy(b.completedAt, b.gateWait, b.gates, b.stages, b.openChildren, b.marks, b.spans);
+  }
+
+  /** The time of {@code mark} (see above); an error naming it when the history has no such event. */
+  double mark(String mark) {
+    Double at = marks.get(mark);
+    if (at == null) {
+      throw new IllegalStateException("no '" + mark + "' in the run's history; it has " + marks.keySet());
+    }
+    return at;
+  }
+
+  static String childInitiatedMark(String workflowType) {
+    return "child " + workflowType + " initiated";
+  }
+
+  static String childClosedMark(String workflowType) {
+    return "child " + workflowType + " closed";
   }
 
   private static final class Builder {
     final WorkflowClient client;
     final Map<String, Double> stages = new LinkedHashMap<>();
     final List<String> openChildren = new ArrayList<>();
+    final Map<String, Double> marks = new LinkedHashMap<>();
+    final List<Span> spans = new ArrayList<>();
     double completedAt = Double.NaN;
     double gateWait;
     int gates;
@@ -57,9 +94,18 @@ record RunAnatomy(double completedAtMs, double gateWaitMs, int gates, Map<String
       Map<Long, Double> childAt = new HashMap<>();
       Map<Long, String[]> childExecution = new LinkedHashMap<>();
       double gateOpenedAt = Double.NaN;
+      double taskScheduledAt = Double.NaN;
       for (HistoryEvent e : events) {
         double at = RunTimeline.millis(e.getEventTime());
-        if (e.hasActivityTaskScheduledEventAttributes()) {
+        if (prefix.isEmpty()) {
+          span(e, at, taskScheduledAt);
+          if (e.hasWorkflowTaskScheduledEventAttributes()) {
+            taskScheduledAt = at;
+          }
+        }
+        if (e.hasWorkflowExecutionStartedEventAttributes() && prefix.isEmpty()) {
+          marks.put(STARTED, at);
+        } else if (e.hasActivityTaskScheduledEventAttributes()) {
           activityType.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
           scheduledAt.put(e.getEventId(), at);
         } else if (e.hasActivityTaskCompletedEventAttributes()) {
@@ -76,8 +122,12 @@ record RunAnatomy(double completedAtMs, double gateWaitMs, int gates, Map<String
             stages.merge(prefix + TIMERS, at - started, Double::sum);
           }
         } else if (e.hasStartChildWorkflowExecutionInitiatedEventAttributes()) {
-          childType.put(e.getEventId(), e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowType().getName());
+          String type = e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowType().getName();
+          childType.put(e.getEventId(), type);
           childAt.put(e.getEventId(), at);
+          if (prefix.isEmpty()) {
+            marks.putIfAbsent(childInitiatedMark(type), at);
+          }
         } else if (e.hasChildWorkflowExecutionStartedEventAttributes()) {
           var a = e.getChildWorkflowExecutionStartedEventAttributes();
           childExecution.put(a.getInitiatedEventId(),
@@ -91,16 +141,23 @@ record RunAnatomy(double completedAtMs, double gateWaitMs, int gates, Map<String
               .get("AwaitingApproval");
           if (awaiting != null && awaiting.getData().toStringUtf8().trim().equals("true") && Double.isNaN(gateOpenedAt)) {
             gateOpenedAt = at;
+            if (prefix.isEmpty()) {
+              marks.putIfAbsent(GATE_OPENED, at);
+            }
           }
         } else if (e.hasWorkflowExecutionSignaledEventAttributes()
             && e.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("approve")
             && !Double.isNaN(gateOpenedAt)) {
           gateWait += at - gateOpenedAt;
+          if (prefix.isEmpty()) {
+            marks.putIfAbsent(APPROVED, at);
+          }
           stages.merge(GATE_WAIT, at - gateOpenedAt, Double::sum);
           gates++;
           gateOpenedAt = Double.NaN;
         } else if (e.hasWorkflowExecutionCompletedEventAttributes() && prefix.isEmpty()) {
           completedAt = at;
+          marks.put(COMPLETED, at);
         }
       }
       // Children still running (the abandoned post-incident watch): named for the caller.
@@ -113,6 +170,25 @@ record RunAnatomy(double completedAtMs, double gateWaitMs, int gates, Map<String
       String type = types.get(id);
       if (type != null) {
         stages.merge(prefix + type, at - scheduled.get(id), Double::sum);
+        if (prefix.isEmpty()) {
+          spans.add(new Span(type, scheduled.get(id), at));
+        }
+      }
+    }
+
+    /** The run's own workflow tasks, markers, gate openings and signals (activities and children: where they close). */
+    private void span(HistoryEvent e, double at, double taskScheduledAt) {
+      if (e.hasWorkflowTaskCompletedEventAttributes()) {
+        spans.add(new Span("workflow task", taskScheduledAt, at));
+      } else if (e.hasMarkerRecordedEventAttributes()) {
+        String name = e.getMarkerRecordedEventAttributes().getMarkerName();
+        spans.add(new Span(name.equals("LocalActivity") ? "local activity (marker)" : "marker " + name, at, at));
+      } else if (e.hasWorkflowExecutionSignaledEventAttributes()) {
+        spans.add(new Span("signal " + e.getWorkflowExecutionSignaledEventAttributes().getSignalName(), at, at));
+      } else if (e.hasUpsertWorkflowSearchAttributesEventAttributes()
+          && e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap().containsKey("AwaitingApproval")) {
+        spans.add(new Span("search attributes: AwaitingApproval = " + e.getUpsertWorkflowSearchAttributesEventAttributes()
+            .getSearchAttributes().getIndexedFieldsMap().get("AwaitingApproval").getData().toStringUtf8().trim(), at, at));
       }
     }
 
@@ -123,6 +199,10 @@ record RunAnatomy(double completedAtMs, double gateWaitMs, int gates, Map<String
         return;
       }
       stages.merge(prefix + "child " + type, at - initiated.get(id), Double::sum);
+      if (prefix.isEmpty()) {
+        spans.add(new Span("child " + type, initiated.get(id), at));
+        marks.putIfAbsent(childClosedMark(type), at);
+      }
       String[] execution = executions.remove(id);
       if (execution != null) {
         read(execution[0], execution[1], prefix + type + ": ");

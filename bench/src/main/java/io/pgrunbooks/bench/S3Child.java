@@ -70,12 +70,26 @@ final class S3Child implements AutoCloseable {
 
   /** Removes every object (and multipart leftover) from the bucket, between samples. */
   void emptyBucket() {
-    Path bucket = dir.resolve("data").resolve(BUCKET);
+    emptyBucket(BUCKET);
+  }
+
+  /** The same for another bucket of this server. */
+  void emptyBucket(String name) {
+    Path bucket = dir.resolve("data").resolve(name);
     try (Stream<Path> entries = Files.list(bucket)) {
       entries.forEach(BenchCluster::deleteTree);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Deletes bucket {@code name} with everything in it, as someone removing it would (nothing when it
+   * does not exist). The filesystem store keeps a bucket as a directory of the same name under
+   * data/ and looks it up on every request, so the server answers 404 NoSuchBucket from then on.
+   */
+  void deleteBucket(String name) {
+    BenchCluster.deleteTree(dir.resolve("data").resolve(name));
   }
 
   @Override

@@ -3,19 +3,14 @@ package io.pgrunbooks.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrunbooks.harness.Http;
 import io.pgrunbooks.harness.PostgresCluster;
-import io.pgrunbooks.harness.Processes;
 import io.pgrunbooks.harness.StreamingReplica;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The failure runbook's parts on one local stack (the end-to-end tests' one, as {@link
@@ -35,8 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class ScenarioBench {
   static final String REPLICA = "bench_replica";
-  private static final Pattern WORKFLOW_ID = Pattern.compile("--workflow-id '([^']*)'");
-  private static final long POLL_MS = 50;
 
   /** A condition made real before a run; what it returns is closed after the run (null: nothing). */
   interface Condition {
@@ -199,7 +192,7 @@ public final class ScenarioBench {
     try {
       t0 = System.currentTimeMillis();
       started = post(http, part);
-      run = approveUntilDone(http, started.body().get("statusUrl").asText());
+      run = stack.approveUntilDone(http, started.body().get("statusUrl").asText());
     } finally {
       if (cleanUp != null) {
         cleanUp.close();
@@ -224,43 +217,6 @@ public final class ScenarioBench {
   }
 
   private Http.Response post(Http http, Part part) {
-    Http.Response started = http.post("/api/runs", stack.operatorToken, part.body());
-    if (started.status() != 202) {
-      throw new IllegalStateException("POST /api/runs (" + part.key() + "): " + started.status() + " " + started.raw());
-    }
-    return started;
-  }
-
-  /**
-   * Polls the run's status every {@value #POLL_MS} ms; approves each gate it lists (its own or its
-   * running children's, on the workflow id its commands name) once, as another user than the requester.
-   */
-  private JsonNode approveUntilDone(Http http, String statusUrl) {
-    Set<String> approved = new HashSet<>();
-    long deadline = System.nanoTime() + 10L * 60 * 1_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      JsonNode status = http.get(statusUrl, stack.operatorToken).body();
-      if (!"RUNNING".equals(status.path("status").asText())) {
-        return status;
-      }
-      for (JsonNode gate : status.path("awaitingApproval")) {
-        Matcher m = WORKFLOW_ID.matcher(gate.at("/approve/temporal").asText());
-        if (!m.find()) {
-          throw new IllegalStateException("no workflow id in the gate's commands: " + gate);
-        }
-        String workflowId = m.group(1);
-        String gateId = gate.path("gateId").asText();
-        if (approved.add(workflowId + " " + gateId)) {
-          Http.Response sent = http.post("/api/approvals/" + workflowId, stack.approverToken,
-              "{\"gateId\":\"" + gateId + "\",\"decision\":\"approve\",\"digest\":\"" + gate.path("digest").asText()
-                  + "\",\"comment\":\"benchmark\"}");
-          if (sent.status() != 202) {
-            throw new IllegalStateException("POST /api/approvals/" + workflowId + ": " + sent.status() + " " + sent.raw());
-          }
-        }
-      }
-      Processes.sleep(POLL_MS);
-    }
-    throw new IllegalStateException("the run " + statusUrl + " did not finish within 10 minutes");
+    return stack.startRun(http, part.key(), part.body());
   }
 }
