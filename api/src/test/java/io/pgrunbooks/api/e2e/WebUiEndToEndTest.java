@@ -106,11 +106,12 @@ class WebUiEndToEndTest {
             .click();
         String shown = until(browser, "the run's page to show its summary and the gate's current details", d -> {
           String text = rendered(d);
-          return text.contains(summary) && text.contains("Waiting for approval") && text.contains("--name approve") ? text : null;
+          return text.contains(summary) && text.contains("Waiting for approval") && text.contains("--name reject") ? text : null;
         });
         screenshot(browser);
         assertThat(shown).contains("drop database " + leftover, "curl -X POST", "\"decision\":\"reject\"",
-            "\"$PGRUNBOOKS_API\"'/api/approvals/" + id + "'", "temporal workflow signal", "--name reject");
+            "\"$PGRUNBOOKS_API\"'/api/approvals/" + id + "'", "temporal workflow signal", "--name reject")
+            .as("an unsigned approval is refused, so the CLI approve is not offered").doesNotContain("--name approve");
       } finally {
         browser.quit();
       }
