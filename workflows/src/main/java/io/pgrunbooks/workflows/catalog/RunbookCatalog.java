@@ -57,7 +57,7 @@ public final class RunbookCatalog {
       new RunbookDescriptor(
           "drop-restore-leftover",
           io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.TYPE,
-          "Drops the old database a restore kept (<db>_pre_restore_<ts>) or an unswapped copy, after approval",
+          "Drops the old database a restore kept (`<db>_pre_restore_<ts>`) or an unswapped copy, after approval",
           "Database Failures Response / Database Recovery Procedures / From Automated Backups (clean-up)",
           List.of(io.pgrunbooks.workflows.restore.DropRestoreLeftoverWorkflow.GATE));
 
