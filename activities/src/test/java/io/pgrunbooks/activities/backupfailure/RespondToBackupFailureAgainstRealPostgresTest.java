@@ -1,54 +1,31 @@
 package io.pgrunbooks.activities.backupfailure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pgrunbooks.activities.assessment.AssessmentActivitiesImpl;
-import io.pgrunbooks.activities.backup.BackupActivitiesImpl;
-import io.pgrunbooks.activities.backup.BackupMetrics;
-import io.pgrunbooks.activities.host.LocalClusterHosting;
-import io.pgrunbooks.activities.hosting.ClusterHostings;
 import io.pgrunbooks.activities.postgres.PostgresConnector;
-import io.pgrunbooks.activities.postgres.ReadinessProbe;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.storage.TestStores;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetConfig.BackupSettings;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
-import io.pgrunbooks.activities.verification.VerificationActivitiesImpl;
 import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
-import io.pgrunbooks.workflows.approval.ApprovalVerifier;
-import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
-import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
-import io.pgrunbooks.workflows.backup.BackupDatabasesWorkflowImpl;
-import io.pgrunbooks.workflows.backup.VerifyBackupWorkflowImpl;
-import io.pgrunbooks.workflows.backupfailure.BackupAlert;
-import io.pgrunbooks.workflows.backupfailure.BackupAlertActivities;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureRequest;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureResult;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureStatus;
 import io.pgrunbooks.workflows.backupfailure.FailureClass;
 import io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow;
-import io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflowImpl;
-import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.pgrunbooks.workflows.response.IncidentReportActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -125,30 +102,8 @@ class RespondToBackupFailureAgainstRealPostgresTest {
     TargetConfig fresh = withStore(target, FRESH);
     TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of("link", target, "link-fresh", fresh, "link-wrong-keys", withStore(target, TestStores.WRONG_KEYS),
         "link-kept", withStore(target, KEPT))));
-    SecretResolver secrets = new SecretResolver(() -> null);
-    PostgresConnector connector = new PostgresConnector(secrets);
-
-    env = TestWorkflowEnvironment.newInstance();
+    env = BackupFailureWorker.start(QUEUE, registry, stores, meters, new DatabaseRestartActivitiesImpl(registry, HostTargets.NO_KUBERNETES));
     client = env.getWorkflowClient();
-    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class, BackupDatabasesWorkflowImpl.class,
-        BackupDatabaseWorkflowImpl.class, VerifyBackupWorkflowImpl.class);
-    BackupAlertActivities alerts = mock(BackupAlertActivities.class, withSettings().withoutAnnotations());
-    when(alerts.readBackupAlert(anyString())).thenReturn(new BackupAlert(null, null, null, null, 86400, true, "no Prometheus in this test"));
-    IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
-    when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/report.md");
-    StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("temporal", client));
-    worker.registerActivitiesImplementations(
-        new ApprovalVerifier(null, true), new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
-            beans.getBeanProvider(WorkflowClient.class)),
-        new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),
-        new DatabaseRestartActivitiesImpl(registry, HostTargets.NO_KUBERNETES),
-        new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
-        new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(meters)),
-        new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
-        alerts, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
-    env.start();
   }
 
   private static TargetConfig withStore(TargetConfig target, String store) {

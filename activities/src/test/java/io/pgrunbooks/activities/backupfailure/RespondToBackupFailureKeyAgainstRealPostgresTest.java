@@ -2,41 +2,22 @@ package io.pgrunbooks.activities.backupfailure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pgrunbooks.activities.assessment.AssessmentActivitiesImpl;
-import io.pgrunbooks.activities.backup.BackupActivitiesImpl;
-import io.pgrunbooks.activities.backup.BackupMetrics;
 import io.pgrunbooks.activities.crypto.KeyIds;
-import io.pgrunbooks.activities.host.LocalClusterHosting;
-import io.pgrunbooks.activities.hosting.ClusterHostings;
-import io.pgrunbooks.activities.postgres.PostgresConnector;
-import io.pgrunbooks.activities.postgres.ReadinessProbe;
 import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.secrets.SecretWriter;
 import io.pgrunbooks.activities.storage.TestStores;
 import io.pgrunbooks.activities.targets.TargetConfig.BackupSettings;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
-import io.pgrunbooks.activities.verification.VerificationActivitiesImpl;
 import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
-import io.pgrunbooks.workflows.approval.ApprovalVerifier;
-import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
-import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
-import io.pgrunbooks.workflows.backup.BackupDatabasesWorkflowImpl;
 import io.pgrunbooks.workflows.backup.BackupSet;
 import io.pgrunbooks.workflows.backup.ObjectVerification;
-import io.pgrunbooks.workflows.backup.VerifyBackupWorkflowImpl;
-import io.pgrunbooks.workflows.backupfailure.BackupAlert;
-import io.pgrunbooks.workflows.backupfailure.BackupAlertActivities;
 import io.pgrunbooks.workflows.backupfailure.BackupError;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureClassifier;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureRequest;
@@ -45,16 +26,12 @@ import io.pgrunbooks.workflows.backupfailure.BackupFailureStatus;
 import io.pgrunbooks.workflows.backupfailure.ClassifiedError;
 import io.pgrunbooks.workflows.backupfailure.FailureClass;
 import io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow;
-import io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflowImpl;
-import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.pgrunbooks.workflows.response.IncidentReportActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +47,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /**
  * Scenario 5 of the runbook whole (real workflow, real activities, real backup and verification
@@ -118,29 +94,10 @@ class RespondToBackupFailureKeyAgainstRealPostgresTest {
         null, null);
     TargetRegistry registry = new TargetRegistry(new TargetsProperties(Map.of(TARGET, HostTargets.of(cluster, List.of(DATABASE), settings))));
     SecretResolver secrets = new SecretResolver(() -> null);
-    PostgresConnector connector = new PostgresConnector(secrets);
     steps = new BackupSteps(cluster, stores, TARGET, DATABASE, settings);
-
-    env = TestWorkflowEnvironment.newInstance();
+    env = BackupFailureWorker.start(QUEUE, registry, stores, meters,
+        new KeyRotationActivitiesImpl(registry, stores.storage, secrets, new SecretWriter(() -> null)));
     client = env.getWorkflowClient();
-    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class, BackupDatabasesWorkflowImpl.class,
-        BackupDatabaseWorkflowImpl.class, VerifyBackupWorkflowImpl.class);
-    BackupAlertActivities alerts = mock(BackupAlertActivities.class, withSettings().withoutAnnotations());
-    when(alerts.readBackupAlert(anyString())).thenReturn(new BackupAlert(null, null, null, null, 86400, true, "no Prometheus here"));
-    IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
-    when(reports.storeIncidentReport(anyString(), anyString())).thenReturn("s3://reports/report.md");
-    worker.registerActivitiesImplementations(
-        new ApprovalVerifier(null, true), new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
-            new StaticListableBeanFactory(Map.of("temporal", client)).getBeanProvider(WorkflowClient.class)),
-        new KeyRotationActivitiesImpl(registry, stores.storage, secrets, new SecretWriter(() -> null)),
-        new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),
-        new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
-        new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(meters)),
-        new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
-        alerts, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
-    env.start();
   }
 
   @AfterEach

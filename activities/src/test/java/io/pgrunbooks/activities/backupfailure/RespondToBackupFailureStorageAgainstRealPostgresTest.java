@@ -1,53 +1,30 @@
 package io.pgrunbooks.activities.backupfailure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pgrunbooks.activities.assessment.AssessmentActivitiesImpl;
-import io.pgrunbooks.activities.backup.BackupActivitiesImpl;
-import io.pgrunbooks.activities.backup.BackupMetrics;
-import io.pgrunbooks.activities.host.LocalClusterHosting;
-import io.pgrunbooks.activities.hosting.ClusterHostings;
-import io.pgrunbooks.activities.postgres.PostgresConnector;
-import io.pgrunbooks.activities.postgres.ReadinessProbe;
-import io.pgrunbooks.activities.secrets.SecretResolver;
 import io.pgrunbooks.activities.serverfiles.HostShell;
 import io.pgrunbooks.activities.serverfiles.ServerShells;
 import io.pgrunbooks.activities.storage.TestStores;
 import io.pgrunbooks.activities.targets.TargetConfig.BackupSettings;
 import io.pgrunbooks.activities.targets.TargetRegistry;
-import io.pgrunbooks.activities.verification.VerificationActivitiesImpl;
 import io.pgrunbooks.harness.GatedRuns;
 import io.pgrunbooks.harness.HostTargets;
 import io.pgrunbooks.harness.PostgresCluster;
 import io.pgrunbooks.harness.SmallDisk;
 import io.pgrunbooks.workflows.approval.ApprovalDecision;
-import io.pgrunbooks.workflows.approval.ApprovalVerifier;
-import io.pgrunbooks.workflows.approval.EscalationActivities;
 import io.pgrunbooks.workflows.approval.GateView;
-import io.pgrunbooks.workflows.backup.BackupDatabaseWorkflowImpl;
-import io.pgrunbooks.workflows.backup.BackupDatabasesWorkflowImpl;
-import io.pgrunbooks.workflows.backup.VerifyBackupWorkflowImpl;
-import io.pgrunbooks.workflows.backupfailure.BackupAlert;
-import io.pgrunbooks.workflows.backupfailure.BackupAlertActivities;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureRequest;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureResult;
 import io.pgrunbooks.workflows.backupfailure.BackupFailureStatus;
 import io.pgrunbooks.workflows.backupfailure.DumpFile;
 import io.pgrunbooks.workflows.backupfailure.FailureClass;
 import io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflow;
-import io.pgrunbooks.workflows.backupfailure.RespondToBackupFailureWorkflowImpl;
-import io.pgrunbooks.workflows.common.RunbookSearchAttributes;
-import io.pgrunbooks.workflows.response.IncidentReportActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +39,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /**
  * Scenario 3 for real: a PostgreSQL 15 whose data directory lies on a 192 MiB tmpfs of its own
@@ -96,27 +72,8 @@ class RespondToBackupFailureStorageAgainstRealPostgresTest {
     TestStores stores = new TestStores();
     TargetRegistry registry = HostTargets.registry("link", cluster, List.of("link_users"),
         new BackupSettings(TestStores.GOOD, "bfs-" + System.nanoTime(), "file:" + keyFile, null, 1, null, null, null, null, null, null));
-    SecretResolver secrets = new SecretResolver(HostTargets.NO_KUBERNETES);
-    PostgresConnector connector = new PostgresConnector(secrets);
-    BackupAlertActivities alerts = mock(BackupAlertActivities.class, withSettings().withoutAnnotations());
-    when(alerts.readBackupAlert(anyString())).thenReturn(new BackupAlert(null, null, null, null, 86400, true, "no Prometheus in this test"));
-    IncidentReportActivities reports = mock(IncidentReportActivities.class, withSettings().withoutAnnotations());
-
-    env = TestWorkflowEnvironment.newInstance();
-    RunbookSearchAttributes.forEachIndexed(env::registerSearchAttribute);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(RespondToBackupFailureWorkflowImpl.class, BackupDatabasesWorkflowImpl.class,
-        BackupDatabaseWorkflowImpl.class, VerifyBackupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new ApprovalVerifier(null, true), new StorageSpaceActivitiesImpl(registry, new ServerShells(List.of(new HostShell())), HostTargets.NO_KUBERNETES),
-        new AssessmentActivitiesImpl(registry, connector, new ReadinessProbe(connector), new ClusterHostings(List.of(new LocalClusterHosting()))),
-        new BackupFailureActivitiesImpl(registry, connector, secrets, stores.registry, stores.clients, HostTargets.NO_KUBERNETES,
-            new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class)),
-        new BackupStoreActivitiesImpl(registry, stores.registry, stores.clients),
-        new BackupActivitiesImpl(registry, stores.registry, stores.storage, secrets, connector, new BackupMetrics(new SimpleMeterRegistry())),
-        new VerificationActivitiesImpl(registry, stores.storage, secrets, connector),
-        alerts, reports, mock(EscalationActivities.class, withSettings().withoutAnnotations()));
-    env.start();
+    env = BackupFailureWorker.start(QUEUE, registry, stores, new SimpleMeterRegistry(),
+        new StorageSpaceActivitiesImpl(registry, new ServerShells(List.of(new HostShell())), HostTargets.NO_KUBERNETES));
     oldDumps = plant();
   }
 
