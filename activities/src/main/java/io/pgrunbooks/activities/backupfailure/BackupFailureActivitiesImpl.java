@@ -62,6 +62,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -91,9 +92,19 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
   private final PrimaryStatefulSet statefulSet;
   private final ConfiguredListenAddresses listenAddresses;
 
+  @Autowired
   public BackupFailureActivitiesImpl(
       TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, StoreRegistry stores, S3Clients s3,
       Supplier<KubernetesClient> kubernetes, ObjectProvider<WorkflowClient> temporal) {
+    // A short exec: the check runs within the QUICK timeout, and a pod that hangs tells nothing anyway.
+    this(targets, connector, secrets, stores, s3, kubernetes, temporal,
+        new PodShell((placement, command) -> PodExec.run(kubernetes.get(), placement, Duration.ofSeconds(20), command)));
+  }
+
+  /** With the pod shell that reads listen_addresses given (the tests stand one in: fabric8's mock API server cannot exec). */
+  BackupFailureActivitiesImpl(
+      TargetRegistry targets, PostgresConnector connector, SecretResolver secrets, StoreRegistry stores, S3Clients s3,
+      Supplier<KubernetesClient> kubernetes, ObjectProvider<WorkflowClient> temporal, PodShell podShell) {
     this.targets = targets;
     this.connector = connector;
     this.secrets = secrets;
@@ -103,9 +114,7 @@ public class BackupFailureActivitiesImpl implements BackupFailureActivities {
     this.temporal = temporal;
     this.storeProbe = new ObjectStoreProbe(stores, s3);
     this.statefulSet = new PrimaryStatefulSet(kubernetes);
-    // A short exec: the check runs within the QUICK timeout, and a pod that hangs tells nothing anyway.
-    this.listenAddresses = new ConfiguredListenAddresses(
-        new PodShell((placement, command) -> PodExec.run(kubernetes.get(), placement, Duration.ofSeconds(20), command)));
+    this.listenAddresses = new ConfiguredListenAddresses(podShell);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pgrunbooks.activities.serverfiles.PodShell;
 import io.pgrunbooks.activities.targets.TargetConfig;
 import io.pgrunbooks.activities.targets.TargetRegistry;
 import io.pgrunbooks.activities.targets.TargetsProperties;
@@ -51,7 +52,10 @@ class BackupFailureActivitiesOnKubernetesTest {
     // A worker outside the cluster: a port-forward on loopback, here with nothing listening.
     TargetConfig target = PrimaryStatefulSetTest.target("127.0.0.1:" + Processes.freePort(), NS, "postgres-primary-0");
     activities = new BackupFailureActivitiesImpl(new TargetRegistry(new TargetsProperties(Map.of("link", target))), null, null, null,
-        null, () -> client, new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class));
+        null, () -> client, new StaticListableBeanFactory(Map.of()).getBeanProvider(WorkflowClient.class),
+        new PodShell((placement, command) -> {
+          throw new IllegalStateException("the mock API server serves no exec");
+        }));
   }
 
   /** A Job as its controller left it (the API server stamps the creation time: the order is the start time's). */
